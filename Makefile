@@ -1,0 +1,69 @@
+# Set-up and everyday commands. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := SKILLSREG_ENV=development $(BIN)/flask --app skillsreg.app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CSS := skillsreg/static/css/app.css
+
+.PHONY: run test lint format install install-dev assets migrate demo e2e bench audit load clean
+
+run: install assets
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/pytest -q; \
+	else \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (see README)"; \
+	fi
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(CSS)
+
+$(CSS): skillsreg/static/scss/app.scss node_modules/.installed
+	mkdir -p $(dir $(CSS))
+	npx sass --quiet --no-source-map --style=compressed --load-path=node_modules $< $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	for bench in tests/benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(CSS) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""skillsreg: the web professionals skills register."""

@@ -1,0 +1,80 @@
+"""Accounts: people who use the service, and their password-reset tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from skillsreg.accounts.rules import WEB_GROUPS, Role, Sector
+from skillsreg.core.db import enum_column, utcnow
+from skillsreg.extensions import db
+
+
+def new_login_id() -> str:
+    """A fresh identifier for the session cookie; changing it signs the person out everywhere."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
+    """A person with an account: member, organiser or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector))
+    job_title: Mapped[str] = mapped_column(sa.String(200))
+    web_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
+    login_id: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_login_id)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    reset_tokens: Mapped[list[PasswordResetToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return self.login_id
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role in (Role.ORGANISER, Role.ADMINISTRATOR)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role is Role.ADMINISTRATOR
+
+    @property
+    def web_group_labels(self) -> list[str]:
+        return [WEB_GROUPS[code] for code in self.web_groups if code in WEB_GROUPS]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class PasswordResetToken(db.Model):  # type: ignore[name-defined]
+    """A single-use, expiring token sent by email; only its hash is stored."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="reset_tokens")
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at

@@ -1,0 +1,131 @@
+"""Application factory: create_app builds the app from small register_* helpers."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, g, request
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from skillsreg.config import ROOT, load_config
+from skillsreg.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the application for an environment, with optional setting overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(load_config(config_name))
+    app.config.update(overrides)
+    register_proxy(app)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_security_headers(app)
+    register_errors(app)
+    register_mail(app)
+    register_cli(app)
+    return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-* headers from the reverse proxies in front of gunicorn, if any."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+
+
+def register_mail(app: Flask) -> None:
+    """Send the email a request queued once its transaction has committed."""
+    from skillsreg.core.mail import send_queued_after_request
+
+    @app.after_request
+    def send_mail(response):
+        send_queued_after_request()
+        return response
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the database engine settings to the app."""
+    from skillsreg.core.db import configure_engine, ensure_sqlite_folder
+
+    ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+
+
+def register_templates(app: Flask) -> None:
+    """Find our templates first, then the GOV.UK Frontend macros."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from skillsreg.core.templating import template_context
+
+    app.context_processor(template_context)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each domain's blueprint."""
+    from skillsreg.accounts.views import admin_bp
+    from skillsreg.accounts.views import bp as accounts_bp
+    from skillsreg.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Give every response a CSP nonce and the security headers."""
+    from skillsreg.core.security import apply_security_headers
+
+    @app.before_request
+    def make_csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.after_request
+    def add_headers(response):
+        return apply_security_headers(response, nonce=g.get("csp_nonce"), secure=request.is_secure)
+
+
+def register_errors(app: Flask) -> None:
+    """Render GOV.UK error pages for HTTP errors and lost database connections."""
+    from skillsreg.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the project's command groups to `flask`."""
+    from skillsreg.accounts.cli import users_cli
+    from skillsreg.core.cli import demo_cli, mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)

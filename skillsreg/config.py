@@ -1,0 +1,133 @@
+"""Configuration read from environment variables, one class per environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot run the service safely."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Settings shared by every environment; each reads its environment variable."""
+
+    ENV_NAME = "base"
+    SERVICE_NAME = "Web professionals skills register"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "skillsreg@localhost")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "skillsreg_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; expiry lost typed answers
+
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "5 per minute;30 per hour")
+    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+    GOVUK_FRONTEND_DIR = os.environ.get(
+        "GOVUK_FRONTEND_DIR", str(ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+    )
+    FRAMEWORKS_DIR = os.environ.get("FRAMEWORKS_DIR", str(ROOT / "frameworks"))
+    DEMO_DATA = False
+
+    @property
+    def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
+        return self.REDIS_URL or "memory://"
+
+
+class DevelopmentConfig(Config):
+    """Laptop settings: SQLite under instance/, mail to the console and the outbox."""
+
+    ENV_NAME = "development"
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'skillsreg.db'}"
+    )
+    DEMO_DATA = True
+
+
+class TestConfig(Config):
+    """Settings the test suite starts from; tests override what they need."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for reproducible tests
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    RATELIMIT_SIGN_IN = "1000 per minute"  # tests that check throttling lower it
+    RATELIMIT_RESET = "1000 per minute"
+    REDIS_URL = None
+    MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a secret key and a database."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
+
+    def check(self) -> None:
+        """Refuse to run with settings that would be unsafe in production."""
+        if not self.SECRET_KEY:
+            raise ConfigError("SECRET_KEY is not set: production refuses to start without it.")
+        if not self.SQLALCHEMY_DATABASE_URI:
+            raise ConfigError("DATABASE_URL is not set: production needs a database.")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name: str | None) -> Config:
+    """Return the configuration for an environment name (default from SKILLSREG_ENV)."""
+    name = name or os.environ.get("SKILLSREG_ENV", "production")
+    if name not in CONFIGS:
+        raise ConfigError(f"SKILLSREG_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    config = CONFIGS[name]()
+    if isinstance(config, ProductionConfig):
+        config.check()
+    return config

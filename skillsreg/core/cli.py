@@ -1,0 +1,36 @@
+"""`flask demo ...` and `flask mail ...` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts
+from skillsreg.core.mail import send_outbox
+from skillsreg.extensions import db
+
+demo_cli = AppGroup("demo", help="Demonstration data for development.")
+mail_cli = AppGroup("mail", help="The email outbox.")
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Load the shipped framework and demo accounts and data (development only; idempotent)."""
+    if not current_app.config.get("DEMO_DATA"):
+        raise click.ClickException("Demo data is only loaded in development (SKILLSREG_ENV).")
+    created = load_demo_accounts()
+    db.session.commit()
+    click.echo("Demo accounts (development only):")
+    for account in DEMO_ACCOUNTS:
+        mark = " (new)" if account["email"] in created else ""
+        click.echo(
+            f"  {account['role'].value:<14} {account['email']:<32} {account['password']}{mark}"
+        )
+
+
+@mail_cli.command("send")
+def send_mail() -> None:
+    """Send every email still waiting in the outbox (safe to run from cron)."""
+    sent = send_outbox()
+    click.echo(f"Sent {sent} email{'s' if sent != 1 else ''}.")

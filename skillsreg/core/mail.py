@@ -1,0 +1,134 @@
+"""Email through an outbox: queued in the request's transaction, sent after the commit."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app, g, render_template
+from sqlalchemy.orm import Mapped, mapped_column
+
+from skillsreg.core.db import enum_column, utcnow
+from skillsreg.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class MailStatus(enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
+    """An email waiting to be sent, or sent; kept so administrators can see what went out."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(sa.String(320))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(200))
+    attachment_type: Mapped[str | None] = mapped_column(sa.String(100))
+    attachment: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), default=MailStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+def queue_mail(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    attachment: tuple[str, str, bytes] | None = None,
+    **context: object,
+) -> OutboxMessage:
+    """Queue an email rendered from templates/email/<template>.txt; sent after the commit."""
+    body = render_template(f"email/{template}.txt", **context)
+    message = OutboxMessage(recipient=to, subject=subject, body_text=body)
+    if attachment:
+        message.attachment_name, message.attachment_type, message.attachment = attachment
+    db.session.add(message)
+    db.session.flush()
+    g.setdefault("queued_mail", []).append(message.id)
+    return message
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    """Turn an outbox row into a MIME message."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    email.set_content(message.body_text)
+    if message.attachment is not None and message.attachment_type:
+        maintype, _, subtype = message.attachment_type.partition("/")
+        params = {"method": "REQUEST"} if subtype.startswith("calendar") else {}
+        email.add_attachment(
+            message.attachment,
+            maintype=maintype,
+            subtype=subtype,
+            filename=message.attachment_name,
+            params=params,
+        )
+    return email
+
+
+def _transport(email: EmailMessage) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        log.info("email (no MAIL_SERVER, not sent):\n%s", email.as_string())
+        return
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as s:
+        if config["MAIL_USE_TLS"]:
+            s.starttls()
+        if config.get("MAIL_USERNAME"):
+            s.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        s.send_message(email)
+
+
+def send_outbox(*, ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Send pending messages (those given, or all); record each result; return how many sent."""
+    query = sa.select(OutboxMessage).where(OutboxMessage.status == MailStatus.PENDING)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sent = 0
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    for message in db.session.scalars(query.order_by(OutboxMessage.id)).all():
+        message.attempts += 1
+        try:
+            _transport(build_email(message, sender))
+        except (OSError, smtplib.SMTPException) as error:
+            message.last_error = str(error)
+            message.status = MailStatus.FAILED if message.attempts >= 5 else MailStatus.PENDING
+            log.warning("email %s to %s not sent: %s", message.id, message.recipient, error)
+            continue
+        message.status = MailStatus.SENT
+        message.sent_at = now or utcnow()
+        sent += 1
+    db.session.commit()
+    return sent
+
+
+def send_queued_after_request() -> None:
+    """Send what this request queued, now that its transaction is committed."""
+    ids = g.pop("queued_mail", None)
+    if ids:
+        # Anything the view did not commit is discarded, so only committed mail goes out.
+        db.session.rollback()
+        send_outbox(ids=ids)

@@ -1,0 +1,45 @@
+"""Values every template receives: service name, navigation, CSP nonce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, request, url_for
+from flask_login import current_user
+
+# (label, endpoint, blueprint that marks the item current)
+NAVIGATION = [
+    ("Frameworks", "core.coming_soon", "frameworks", {"feature": "frameworks"}),
+    ("Self-assessment", "core.coming_soon", "assessments", {"feature": "self-assessment"}),
+    ("Workshops", "core.coming_soon", "workshops", {"feature": "workshops"}),
+    ("Register", "core.coming_soon", "register", {"feature": "register"}),
+    ("Library", "core.coming_soon", "library", {"feature": "library"}),
+]
+
+
+def navigation_items() -> list[dict[str, Any]]:
+    """The service navigation, with the current section marked."""
+    feature = (request.view_args or {}).get("feature")
+    items = []
+    for label, endpoint, blueprint, args in NAVIGATION:
+        current = request.blueprint == blueprint or feature == args.get("feature")
+        items.append({"text": label, "href": url_for(endpoint, **args), "active": current})
+    if current_user.is_authenticated and current_user.is_administrator:
+        items.append(
+            {
+                "text": "Admin",
+                "href": url_for("admin.list_users"),
+                "active": request.blueprint == "admin",
+            }
+        )
+    return items
+
+
+def template_context() -> dict[str, Any]:
+    """Context shared by every page."""
+    return {
+        "service_name": current_app.config["SERVICE_NAME"],
+        "csp_nonce": g.get("csp_nonce"),
+        "navigation_items": navigation_items,
+        "is_demo": current_app.config.get("DEMO_DATA", False),
+    }

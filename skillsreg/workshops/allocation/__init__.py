@@ -1,0 +1,60 @@
+"""Workshop place allocation: a documented score, a HiGHS MILP, explanations and baselines."""
+
+from skillsreg.workshops.allocation.baselines import (
+    best_replacement,
+    evaluate,
+    first_come_first_served,
+    random_serial_dictatorship,
+)
+from skillsreg.workshops.allocation.document import (
+    canonical_json,
+    input_document,
+    input_hash,
+    load_schema,
+    round_from_document,
+    validate_document,
+)
+from skillsreg.workshops.allocation.model import (
+    AllocationError,
+    AllocationResult,
+    Applicant,
+    Choice,
+    Explanation,
+    Place,
+    Quality,
+    Reason,
+    Round,
+    Settings,
+    Weights,
+    Workshop,
+)
+from skillsreg.workshops.allocation.scoring import score, sector_limit
+from skillsreg.workshops.allocation.solver import allocate
+
+__all__ = [
+    "AllocationError",
+    "AllocationResult",
+    "Applicant",
+    "Choice",
+    "Explanation",
+    "Place",
+    "Quality",
+    "Reason",
+    "Round",
+    "Settings",
+    "Weights",
+    "Workshop",
+    "allocate",
+    "best_replacement",
+    "canonical_json",
+    "evaluate",
+    "first_come_first_served",
+    "input_document",
+    "input_hash",
+    "load_schema",
+    "random_serial_dictatorship",
+    "round_from_document",
+    "score",
+    "sector_limit",
+    "validate_document",
+]

@@ -1,0 +1,215 @@
+"""Tests for self-assessment gaps, carrying ratings forward and comparing assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from skillsreg.assessments.rules import (
+    DroppedRating,
+    Gap,
+    GapCounts,
+    ProposedRating,
+    RatingDelta,
+    RatingIn,
+    carry_forward,
+    compare_assessments,
+    gap,
+    summarise_gaps,
+)
+
+
+def skill(code: str, levels: list[int], kind: str | None = None, *sources: str) -> dict[str, Any]:
+    built: dict[str, Any] = {
+        "code": code,
+        "descriptors": [{"level": level, "text": f"{code} at {level}"} for level in levels],
+    }
+    if kind is not None:
+        built["relation"] = {"type": kind, "from": list(sources)}
+    return built
+
+
+def make_child() -> dict[str, Any]:
+    """Skills of version 1.1.0 with their relations to version 1.0.0 (only what the rules read)."""
+    return {
+        "version": {"number": "1.1.0", "parent": "1.0.0"},
+        "skills": [
+            skill("CODS", [1, 2, 3], "unchanged", "CODS"),
+            skill("ACCS", [2, 3, 4], "reworded", "ACCS"),
+            skill("PERF", [2, 3, 4], "changed", "PERF"),
+            skill("ANLY", [1, 2, 3], "split", "WEBA"),
+            skill("EXPT", [2, 4], "split", "WEBA"),
+            skill("FIND", [1, 2, 3, 4], "merged", "SEOP", "META"),
+            skill("AIAC", [3, 4], "new"),
+        ],
+        "retired": [{"code": "OLDC", "note": "Print is out of scope."}],
+    }
+
+
+def old_ratings() -> dict[str, RatingIn]:
+    return {
+        "CODS": RatingIn(3, "Wrote the style guide."),
+        "ACCS": RatingIn(2, "Ran audits."),
+        "PERF": RatingIn(3),
+        "WEBA": RatingIn(3, "Built dashboards."),
+        "SEOP": RatingIn(2, "Fixed titles."),
+        "META": RatingIn(3, "Tagged pages."),
+        "OLDC": RatingIn(1, "Sent files to the printer."),
+    }
+
+
+def plan_by_code(ratings: dict[str, RatingIn] | None = None) -> dict[str, ProposedRating]:
+    plan = carry_forward(old_ratings() if ratings is None else ratings, make_child())
+    return {proposal.code: proposal for proposal in plan.ratings}
+
+
+@pytest.mark.parametrize(
+    ("rating", "expected", "result"),
+    [
+        (2, 3, Gap("below", -1)),
+        (3, 3, Gap("meets", 0)),
+        (4, 2, Gap("above", 2)),
+        (None, 3, Gap("not-applicable", None)),
+        (3, None, Gap("not-required", None)),
+        (None, None, Gap("not-required", None)),
+    ],
+)
+def test_a_gap_compares_a_rating_with_the_expected_level(
+    rating: int | None, expected: int | None, result: Gap
+) -> None:
+    assert gap(rating, expected) == result
+
+
+def test_gaps_are_counted_per_category_and_in_total() -> None:
+    categories = {"CODS": "content", "SEOP": "content", "ACCS": "tech", "PERF": "tech", "X": "tech"}
+    ratings = {"CODS": 1, "SEOP": 4, "ACCS": None, "X": 2, "GONE": 3}
+    profile = {"CODS": 3, "SEOP": 2, "ACCS": 2, "PERF": 3}
+
+    summary = summarise_gaps(ratings, profile, categories)
+
+    assert summary.by_category == {
+        "content": GapCounts(below=1, above=1, shortfall=2),
+        "tech": GapCounts(not_applicable=1, unrated=1, not_required=1),
+    }
+    assert summary.total == GapCounts(
+        below=1, above=1, not_applicable=1, unrated=1, not_required=1, shortfall=2
+    )
+    assert summary.total.expected == 4
+
+
+def test_an_unchanged_skill_keeps_its_level_and_evidence() -> None:
+    cods = plan_by_code()["CODS"]
+
+    assert (cods.status, cods.level, cods.prefilled) == ("kept", 3, True)
+    assert cods.evidence == "Wrote the style guide."
+    assert cods.sources == [("CODS", 3)]
+    assert not cods.needs_confirmation
+
+
+def test_a_reworded_skill_keeps_its_level_with_a_prompt_to_check_the_wording() -> None:
+    accs = plan_by_code()["ACCS"]
+
+    assert (accs.status, accs.level, accs.evidence) == ("check-wording", 2, "Ran audits.")
+    assert not accs.needs_confirmation
+    assert accs.note == "The wording of this skill has changed: check the new wording"
+
+
+def test_a_changed_skill_is_prefilled_but_must_be_confirmed() -> None:
+    perf = plan_by_code()["PERF"]
+
+    assert (perf.status, perf.level, perf.prefilled) == ("changed", 3, True)
+    assert perf.needs_confirmation
+
+
+def test_each_part_of_a_split_skill_gets_the_old_level_to_confirm() -> None:
+    anly = plan_by_code()["ANLY"]
+
+    assert (anly.status, anly.level, anly.evidence) == ("split", 3, "Built dashboards.")
+    assert anly.sources == [("WEBA", 3)]
+    assert anly.needs_confirmation
+
+
+def test_a_split_part_without_the_old_level_gets_the_nearest_lower_level() -> None:
+    expt = plan_by_code()["EXPT"]
+
+    assert (expt.level, expt.prefilled, expt.needs_confirmation) == (2, True, True)
+    assert expt.note == (
+        "This skill was split from WEBA: confirm your level for this part. "
+        "This skill has no descriptor at your previous level 3, "
+        "so the nearest lower level 2 is proposed"
+    )
+
+
+def test_a_split_part_that_starts_above_the_old_level_is_left_empty() -> None:
+    ratings = old_ratings() | {"WEBA": RatingIn(1)}
+
+    expt = plan_by_code(ratings)["EXPT"]
+
+    assert (expt.level, expt.prefilled, expt.needs_confirmation) == (None, False, True)
+    assert expt.note.endswith("Your previous level 1 is below every level this skill describes")
+
+
+def test_a_merged_skill_takes_the_highest_old_level_and_lists_the_others() -> None:
+    find = plan_by_code()["FIND"]
+
+    assert (find.status, find.level, find.needs_confirmation) == ("merged", 3, True)
+    assert find.sources == [("SEOP", 2), ("META", 3)]
+    assert find.evidence == "SEOP: Fixed titles.\n\nMETA: Tagged pages."
+
+
+def test_a_merge_of_not_applicable_ratings_stays_not_applicable() -> None:
+    ratings = {"SEOP": RatingIn(None), "META": RatingIn(None)}
+
+    find = plan_by_code(ratings)["FIND"]
+
+    assert (find.level, find.prefilled) == (None, True)
+    assert find.sources == [("SEOP", None), ("META", None)]
+
+
+def test_a_new_skill_starts_empty() -> None:
+    aiac = plan_by_code()["AIAC"]
+
+    assert (aiac.status, aiac.prefilled, aiac.level, aiac.evidence) == ("new", False, None, "")
+    assert aiac.needs_confirmation
+
+
+def test_a_skill_that_was_never_rated_is_marked_not_rated() -> None:
+    cods = plan_by_code({})["CODS"]
+
+    assert (cods.status, cods.prefilled, cods.needs_confirmation) == ("not-rated", False, True)
+    assert cods.note == "You had not rated CODS: rate yourself"
+
+
+def test_ratings_of_retired_skills_are_dropped_and_listed() -> None:
+    plan = carry_forward(old_ratings() | {"ZZZZ": RatingIn(2)}, make_child())
+
+    assert plan.dropped == [
+        DroppedRating("OLDC", 1, "Sent files to the printer.", "Print is out of scope."),
+        DroppedRating("ZZZZ", 2, "", ""),
+    ]
+    assert [p.code for p in plan.to_confirm] == ["PERF", "ANLY", "EXPT", "FIND", "AIAC"]
+
+
+def test_without_relations_the_same_code_keeps_its_rating() -> None:
+    doc = {"skills": [skill("CODS", [1, 2]), skill("NEWS", [1])]}
+
+    plan = carry_forward({"CODS": RatingIn(2, "x")}, doc)
+
+    assert [(p.code, p.status, p.level) for p in plan.ratings] == [
+        ("CODS", "kept", 2),
+        ("NEWS", "not-rated", None),
+    ]
+
+
+def test_comparing_assessments_sorts_skills_by_how_they_moved() -> None:
+    before = {"CODS": 2, "ACCS": 3, "PERF": 2, "WEBA": None, "OLDC": 1}
+    after = {"CODS": 3, "ACCS": 2, "PERF": 2, "WEBA": 1, "AIAC": 4}
+
+    result = compare_assessments(before, after)
+
+    assert result.rose == [RatingDelta("CODS", 2, 3), RatingDelta("WEBA", None, 1)]
+    assert result.fell == [RatingDelta("ACCS", 3, 2)]
+    assert result.same == [RatingDelta("PERF", 2, 2)]
+    assert result.added == [RatingDelta("AIAC", None, 4)]
+    assert result.removed == [RatingDelta("OLDC", 1, None)]

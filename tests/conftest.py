@@ -1,0 +1,214 @@
+"""Shared fixtures: one app per session, a rolled-back database per test, clients and factories."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+
+from skillsreg.accounts.models import User
+from skillsreg.accounts.rules import Role, Sector
+from skillsreg.accounts.services import register_user
+from skillsreg.app import create_app
+from skillsreg.core.db import utcnow
+from skillsreg.extensions import db as _db
+from skillsreg.extensions import limiter
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+class Mailbox:
+    """An SMTP handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        with self._lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, Mailbox]]:
+    """A real SMTP server on 127.0.0.1 that the app sends its mail to."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, otherwise a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database so migrations run from the beginning."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[Controller, Mailbox]
+) -> Iterator[Flask]:
+    """The application, its schema built by running every migration once."""
+    url = database_url(tmp_path_factory)
+    reset_database(url)
+    controller, _ = smtp_server
+    application = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=controller.port,
+        SERVER_NAME="skillsreg.test",
+    )
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        _db.engine.dispose()  # close pooled connections before the interpreter reports them
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """The database inside a transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        # A plain Session honours `bind`; Flask-SQLAlchemy's would pick the engine again.
+        session = orm.scoped_session(
+            orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id,
+        )
+        original = _db.session
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Iterator[Mailbox]:
+    """The messages the app sent during this test."""
+    _, box = smtp_server
+    box.clear()
+    yield box
+    box.clear()
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The `db` fixture keeps an app context pushed for the whole test and Flask reuses it for
+    requests, so without this flask-login's cached user would leak from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask, db: Any) -> FlaskClient:
+    limiter.reset()
+    app.test_client_class = RequestClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask, db: Any) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(db: Any) -> Callable[..., User]:
+    """Make an account with sensible defaults; any field can be overridden."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(**overrides: Any) -> User:
+        n = next(counter)
+        values: dict[str, Any] = {
+            "name": f"Test Person {n}",
+            "email": f"person{n}@example.gov.uk",
+            "password": DEFAULT_PASSWORD,
+            "organisation": "Test Borough Council",
+            "sector": Sector.PUBLIC,
+            "job_title": "Web manager",
+            "web_groups": ["web-manager"],
+            "now": utcnow(),
+        }
+        values.update(overrides)
+        user = register_user(**values)
+        # Commit (a savepoint release here) as a view would, so a request's rollback keeps it.
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[[User], User]:
+    """Sign a user in on the test client without going through the form."""
+
+    def sign_in(user: User) -> User:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.login_id
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def member(create_user: Callable[..., User]) -> User:
+    return create_user()
+
+
+@pytest.fixture
+def organiser(create_user: Callable[..., User]) -> User:
+    return create_user(role=Role.ORGANISER, name="Olive Organiser")
+
+
+@pytest.fixture
+def administrator(create_user: Callable[..., User]) -> User:
+    return create_user(role=Role.ADMINISTRATOR, name="Adam Administrator")
