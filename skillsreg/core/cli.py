@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts
+from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
 
@@ -19,6 +21,8 @@ def load_demo() -> None:
     """Load the shipped framework and demo accounts and data (development only; idempotent)."""
     if not current_app.config.get("DEMO_DATA"):
         raise click.ClickException("Demo data is only loaded in development (SKILLSREG_ENV).")
+    for message in load_shipped_frameworks(Path(current_app.config["FRAMEWORKS_DIR"])):
+        click.echo(message)
     created = load_demo_accounts()
     db.session.commit()
     click.echo("Demo accounts (development only):")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from skillsreg.accounts.rules import Role, Sector
 from skillsreg.accounts.services import find_user_by_email, register_user
 from skillsreg.core.db import utcnow
+from skillsreg.frameworks.services import import_file, shipped_files
 
 DEMO_ACCOUNTS: list[dict[str, Any]] = [
     {
@@ -40,6 +42,11 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "role": Role.ADMINISTRATOR,
     },
 ]
+
+
+def load_shipped_frameworks(frameworks_dir: Path) -> list[str]:
+    """Import each shipped framework file not imported yet; return what each import said."""
+    return [import_file(path, now=utcnow()).message for path in shipped_files(frameworks_dir)]
 
 
 def load_demo_accounts() -> list[str]:
