@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -33,11 +34,11 @@ def content_hash(doc: Doc) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def load_version(version_id: int) -> FrameworkVersion:
-    """A version with all its content loaded in a fixed, small number of queries."""
+def load_versions(version_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
+    """Versions with all their content, by id, in the same fixed queries however many."""
     query = (
         sa.select(FrameworkVersion)
-        .where(FrameworkVersion.id == version_id)
+        .where(FrameworkVersion.id.in_(set(version_ids)))
         .options(
             selectinload(FrameworkVersion.levels),
             selectinload(FrameworkVersion.categories),
@@ -49,7 +50,12 @@ def load_version(version_id: int) -> FrameworkVersion:
         )
         .execution_options(populate_existing=True)
     )
-    return db.session.scalars(query).one()
+    return {version.id: version for version in db.session.scalars(query)}
+
+
+def load_version(version_id: int) -> FrameworkVersion:
+    """A version with all its content loaded in a fixed, small number of queries."""
+    return load_versions([version_id])[version_id]
 
 
 def version_document(version: FrameworkVersion) -> Doc:
