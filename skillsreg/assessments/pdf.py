@@ -1,0 +1,127 @@
+"""The PDF skills profile: a context of plain values, rendering with WeasyPrint, and its cache."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import render_template, url_for
+from weasyprint import HTML
+
+from skillsreg.assessments import queries, services
+from skillsreg.assessments.models import Assessment
+
+# Raise when the print templates change, so cached PDFs are rendered again.
+TEMPLATE_REVISION = "1"
+STATUS_LABELS = {
+    "below": "Below",
+    "meets": "Meets",
+    "above": "Above",
+    "not-applicable": "Not applicable",
+    "not-required": "Not in profile",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def long_date(value: Any) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def profile_context(view: queries.AssessmentView, *, version_url: str) -> dict[str, Any]:
+    """Everything the PDF template shows, as plain values (no models, no queries)."""
+    assessment, version = view.assessment, view.version
+    user = assessment.user
+    categories = [_category(group) for group in view.groups]
+    return {
+        "title": f"Skills profile of {user.name}",
+        "name": user.name,
+        "organisation": user.organisation,
+        "role": view.role_level.role.name,
+        "role_level": view.role_level.name,
+        "date": long_date(assessment.submitted_at or assessment.updated_at),
+        "framework_title": version.framework.title,
+        "version_number": version.number,
+        "version_url": version_url,
+        "max_level": max(view.level_names, default=5),
+        "categories": categories,
+        "total": _counts(view.summary.total),
+    }
+
+
+def _category(group: queries.CategoryGroup) -> dict[str, Any]:
+    return {
+        "code": group.category.code,
+        "name": group.category.name,
+        "counts": _counts(group.counts),
+        "skills": [_skill(row) for row in group.rows],
+    }
+
+
+def _skill(row: queries.SkillRow) -> dict[str, Any]:
+    rating = row.rating
+    return {
+        "code": row.skill.code,
+        "name": row.skill.name,
+        "level": rating.level if rating else None,
+        "level_name": row.level_name or "Not applicable",
+        "descriptor": row.descriptor,
+        "evidence": rating.evidence if rating else "",
+        "expected": row.expected,
+        "expected_name": row.expected_name,
+        "status": row.gap.status,
+        "status_label": status_label(row.gap.status),
+    }
+
+
+def _counts(counts: Any) -> dict[str, int]:
+    return {
+        "below": counts.below,
+        "meets": counts.meets,
+        "above": counts.above,
+        "not_applicable": counts.not_applicable,
+        "unrated": counts.unrated,
+        "expected": counts.expected,
+        "shortfall": counts.shortfall,
+    }
+
+
+def render_pdf(context: dict[str, Any]) -> bytes:
+    """Render the print template to a tagged, A4 PDF (PDF/UA-1)."""
+    html = render_template("pdf/profile.html", **context)
+    return HTML(string=html, base_url=context["version_url"]).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def cache_key(assessment: Assessment) -> str:
+    """What a cached PDF depends on: the frozen assessment and how its owner is named."""
+    user = assessment.user
+    parts = [TEMPLATE_REVISION, str(assessment.id), str(assessment.submitted_at)]
+    parts += [user.name, user.organisation]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def profile_pdf(assessment: Assessment) -> bytes:
+    """The submitted assessment's PDF, from the database cache or freshly rendered and kept."""
+    key = cache_key(assessment)
+    if assessment.pdf_key == key and assessment.pdf:
+        return assessment.pdf
+    view = queries.assessment_view(assessment)
+    if view is None:
+        raise services.AssessmentError("The role level of this assessment no longer exists")
+    version = view.version
+    version_url = url_for(
+        "frameworks.show_version",
+        slug=version.framework.slug,
+        version=version.number,
+        _external=True,
+    )
+    body = render_pdf(profile_context(view, version_url=version_url))
+    services.store_pdf(assessment, pdf=body, key=key)
+    return body
+
+
+def filename(assessment: Assessment) -> str:
+    day = assessment.submitted_at.date().isoformat() if assessment.submitted_at else "draft"
+    return f"skills-profile-{day}.pdf"

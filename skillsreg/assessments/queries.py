@@ -1,0 +1,241 @@
+"""Read models for assessment pages: one assessment with its version, grouped by category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
+from skillsreg.assessments.rules import (
+    DroppedRating,
+    Gap,
+    GapCounts,
+    GapSummary,
+    RatingIn,
+    carry_forward,
+    gap,
+    summarise_gaps,
+)
+from skillsreg.extensions import db
+from skillsreg.frameworks.models import (
+    Category,
+    Framework,
+    FrameworkVersion,
+    RoleLevel,
+    Skill,
+    VersionStatus,
+)
+from skillsreg.frameworks.store import load_version, version_document
+
+
+def find_assessment(assessment_id: int, *, owner: Any | None = None) -> Assessment | None:
+    """An assessment with its ratings, version and owner; only the owner's when given."""
+    query = (
+        sa.select(Assessment)
+        .where(Assessment.id == assessment_id)
+        .options(
+            selectinload(Assessment.ratings),
+            joinedload(Assessment.user),
+            joinedload(Assessment.version).joinedload(FrameworkVersion.framework),
+        )
+    )
+    if owner is not None:
+        query = query.where(Assessment.user_id == owner.id)
+    return db.session.scalar(query)
+
+
+def assessments_of(user: Any) -> list[Assessment]:
+    """A member's assessments, newest first, with their versions and ratings."""
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.user_id == user.id)
+            .options(
+                selectinload(Assessment.ratings),
+                joinedload(Assessment.version).joinedload(FrameworkVersion.framework),
+            )
+            .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        ).unique()
+    )
+
+
+def submitted_of(user: Any) -> list[Assessment]:
+    return [a for a in assessments_of(user) if a.status is AssessmentStatus.SUBMITTED]
+
+
+@dataclass
+class SkillRow:
+    """One skill of an assessment, with what the member chose and what the role expects."""
+
+    skill: Skill
+    rating: Rating | None
+    expected: int | None
+    gap: Gap
+    level_name: str = ""
+    descriptor: str = ""
+    expected_name: str = ""
+
+
+@dataclass
+class CategoryGroup:
+    """The skills of one category in an assessment, and their gap counts."""
+
+    category: Category
+    rows: list[SkillRow] = field(default_factory=list)
+    counts: GapCounts = field(default_factory=GapCounts)
+
+    @property
+    def rated(self) -> int:
+        return sum(1 for row in self.rows if row.rating and row.rating.is_rated)
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(1 for row in self.rows if row.rating and row.rating.needs_confirmation)
+
+
+@dataclass
+class AssessmentView:
+    """Everything the task list, answers and result pages show about an assessment."""
+
+    assessment: Assessment
+    version: FrameworkVersion
+    role_level: RoleLevel
+    groups: list[CategoryGroup]
+    summary: GapSummary
+    level_names: dict[int, str]
+    other_skills: list[Skill]
+
+    @property
+    def total(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+    @property
+    def rated(self) -> int:
+        return sum(group.rated for group in self.groups)
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(group.to_confirm for group in self.groups)
+
+    def group(self, code: str) -> CategoryGroup | None:
+        return next((g for g in self.groups if g.category.code == code), None)
+
+
+def role_level_in(version: FrameworkVersion, role_code: str, level_code: str) -> RoleLevel | None:
+    for role in version.roles:
+        for step in role.levels:
+            if role.code == role_code and step.code == level_code:
+                return step
+    return None
+
+
+def assessment_view(
+    assessment: Assessment, *, against: tuple[str, str] | None = None
+) -> AssessmentView | None:
+    """The assessment grouped by category with gaps against its role level (or another)."""
+    version = load_version(assessment.version_id)
+    role_code, level_code = against or (assessment.role_code, assessment.role_level_code)
+    step = role_level_in(version, role_code, level_code)
+    if step is None:
+        return None
+    expected = step.expected
+    names = {level.number: level.name for level in version.levels}
+    ratings = {r.skill_code: r for r in assessment.ratings}
+    groups = {c.code: CategoryGroup(c) for c in version.categories}
+    for skill in version.skills:
+        if skill.code in ratings:
+            groups[skill.category_code].rows.append(
+                _row(skill, ratings[skill.code], expected.get(skill.code), names)
+            )
+    summary = summarise_gaps(
+        assessment.levels(), expected, {s.code: s.category_code for s in version.skills}
+    )
+    for code, group in groups.items():
+        group.counts = summary.by_category[code]
+    others = [s for s in version.skills if s.code not in ratings]
+    kept = [g for g in groups.values() if g.rows]
+    return AssessmentView(assessment, version, step, kept, summary, names, others)
+
+
+def _row(skill: Skill, rating: Rating, expected: int | None, names: dict[int, str]) -> SkillRow:
+    level = rating.level if rating.is_rated else None
+    return SkillRow(
+        skill=skill,
+        rating=rating,
+        expected=expected,
+        gap=gap(level, expected) if rating.is_rated else Gap("not-required", None),
+        level_name=names.get(rating.level, "") if rating.level else "",
+        descriptor=skill.descriptor_at(rating.level) or "",
+        expected_name=names.get(expected, "") if expected else "",
+    )
+
+
+def previous_descriptors(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """For a carried-forward draft: the earlier skills' names and chosen descriptors by code."""
+    previous = assessment.carried_from
+    if previous is None:
+        return {}
+    old_version = load_version(previous.version_id)
+    old = {r.skill_code: r for r in previous.ratings}
+    result = {}
+    for skill in old_version.skills:
+        rating = old.get(skill.code)
+        if rating is not None:
+            result[skill.code] = {
+                "name": skill.name,
+                "level": rating.level,
+                "descriptor": skill.descriptor_at(rating.level) or "Not applicable",
+            }
+    return result
+
+
+def frameworks_to_assess() -> list[tuple[Framework, FrameworkVersion]]:
+    """Each framework with a published version, and its latest published version."""
+    versions = db.session.scalars(
+        sa.select(FrameworkVersion)
+        .where(FrameworkVersion.status == VersionStatus.PUBLISHED)
+        .options(joinedload(FrameworkVersion.framework))
+    ).all()
+    latest: dict[int, FrameworkVersion] = {}
+    for version in versions:
+        current = latest.get(version.framework_id)
+        if current is None or version.sort_key > current.sort_key:
+            latest[version.framework_id] = version
+    return sorted(((v.framework, v) for v in latest.values()), key=lambda pair: pair[0].title)
+
+
+def carry_forward_offers(
+    assessments: list[Assessment], frameworks: list[tuple[Framework, FrameworkVersion]]
+) -> list[tuple[Assessment, FrameworkVersion]]:
+    """Latest submitted assessments (newest first) of frameworks that have a newer version."""
+    offers = []
+    for framework, version in frameworks:
+        submitted = [
+            a for a in assessments if a.is_submitted and a.version.framework_id == framework.id
+        ]
+        latest = max(submitted, key=lambda a: (a.submitted_at, a.id), default=None)
+        if latest is not None and latest.version.sort_key < version.sort_key:
+            offers.append((latest, version))
+    return offers
+
+
+def dropped_ratings(assessment: Assessment, version: FrameworkVersion) -> list[DroppedRating]:
+    """Ratings of the assessment this one was carried from that no longer apply."""
+    previous = assessment.carried_from
+    if previous is None:
+        return []
+    old = {r.skill_code: RatingIn(r.level, r.evidence) for r in previous.ratings if r.is_rated}
+    return carry_forward(old, version_document(version)).dropped
+
+
+def skill_names(version_ids: list[int]) -> dict[str, str]:
+    """Skill names by code across some versions (the newer name wins)."""
+    rows = db.session.execute(
+        sa.select(Skill.code, Skill.name)
+        .where(Skill.version_id.in_(version_ids))
+        .order_by(Skill.version_id)
+    )
+    return dict(rows.all())

@@ -1,0 +1,395 @@
+"""Self-assessment pages: start, rate skills by category, submit, results, history, PDF, share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from skillsreg.assessments import pdf, queries, services
+from skillsreg.assessments.forms import (
+    AssessmentStartForm,
+    CarryForwardForm,
+    ConfirmForm,
+    SkillAddForm,
+    category_rating_form,
+)
+from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.rules import compare_assessments as compare_levels
+from skillsreg.core.auth import public, signed_in
+from skillsreg.core.db import utcnow
+from skillsreg.core.errors import DomainError
+from skillsreg.core.forms import add_domain_error
+from skillsreg.extensions import db
+from skillsreg.frameworks.models import Framework, FrameworkVersion
+from skillsreg.frameworks.services import find_framework, latest_published
+from skillsreg.frameworks.store import load_version
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+def _own(assessment_id: int) -> Assessment:
+    """The signed-in member's assessment; anyone else's is 'not found', never 'forbidden'."""
+    assessment = queries.find_assessment(assessment_id, owner=current_user)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+def _own_draft(assessment_id: int) -> Assessment:
+    assessment = _own(assessment_id)
+    if assessment.is_submitted:
+        flash("This assessment has been submitted and can no longer be changed")
+        abort(redirect(url_for("assessments.show_result", assessment_id=assessment_id)))
+    return assessment
+
+
+def _current_version(slug: str) -> tuple[Framework, FrameworkVersion]:
+    framework = find_framework(slug)
+    version = latest_published(framework) if framework else None
+    if framework is None or version is None:
+        abort(404)
+    return framework, load_version(version.id)
+
+
+def _role_level_choices(version: FrameworkVersion) -> list[tuple[str, str]]:
+    choices = [("", "Choose a role level")]
+    for role in version.roles:
+        choices += [(f"{role.code}/{s.code}", f"{role.name}: {s.name}") for s in role.levels]
+    return choices
+
+
+@bp.route("/")
+@signed_in
+def list_assessments():
+    assessments = queries.assessments_of(current_user)
+    frameworks = queries.frameworks_to_assess()
+    return render_template(
+        "assessments/list_assessments.html",
+        title="Your self-assessments",
+        assessments=assessments,
+        frameworks=frameworks,
+        offers=queries.carry_forward_offers(assessments, frameworks),
+    )
+
+
+@bp.route("/new/<slug>", methods=["GET", "POST"])
+@signed_in
+def start_assessment(slug: str):
+    framework, version = _current_version(slug)
+    form = AssessmentStartForm()
+    form.role_level.choices = _role_level_choices(version)
+    if form.validate_on_submit():
+        role_code, _, level_code = form.role_level.data.partition("/")
+        try:
+            assessment = services.start_assessment(
+                user=current_user,
+                version=version,
+                role_code=role_code,
+                role_level_code=level_code,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("assessments.show_assessment", assessment_id=assessment.id))
+    return render_template(
+        "assessments/start_assessment.html",
+        title="Start a self-assessment",
+        form=form,
+        framework=framework,
+        version=version,
+    )
+
+
+@bp.route("/carry-forward/<slug>", methods=["GET", "POST"])
+@signed_in
+def carry_forward(slug: str):
+    framework, version = _current_version(slug)
+    previous = services.latest_submitted(current_user, framework_id=framework.id)
+    if previous is None or previous.version.sort_key >= version.sort_key:
+        abort(404)
+    form = CarryForwardForm(role_level=f"{previous.role_code}/{previous.role_level_code}")
+    form.role_level.choices = _role_level_choices(version)
+    if form.validate_on_submit():
+        role_code, _, level_code = form.role_level.data.partition("/")
+        try:
+            assessment = services.carry_forward_assessment(
+                previous,
+                version=version,
+                role_code=role_code,
+                role_level_code=level_code,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("assessments.show_assessment", assessment_id=assessment.id))
+    return render_template(
+        "assessments/carry_forward.html",
+        title=f"Carry your assessment forward to version {version.number}",
+        form=form,
+        previous=previous,
+        version=version,
+    )
+
+
+@bp.route("/<int:assessment_id>")
+@signed_in
+def show_assessment(assessment_id: int):
+    assessment = _own(assessment_id)
+    if assessment.is_submitted:
+        return redirect(url_for("assessments.show_result", assessment_id=assessment_id))
+    view = queries.assessment_view(assessment) or abort(404)
+    return render_template(
+        "assessments/show_assessment.html",
+        title="Your self-assessment",
+        view=view,
+        dropped=queries.dropped_ratings(assessment, view.version),
+    )
+
+
+@bp.route("/<int:assessment_id>/categories/<code>", methods=["GET", "POST"])
+@signed_in
+def rate_category(assessment_id: int, code: str):
+    assessment = _own_draft(assessment_id)
+    view = queries.assessment_view(assessment) or abort(404)
+    group = view.group(code) or abort(404)
+    form = category_rating_form(
+        [(row.skill.code, row.skill.levels) for row in group.rows], data=_answers_of(group)
+    )
+    if form.validate_on_submit():
+        try:
+            services.save_ratings(assessment, _answers(form, group), now=utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(_after_saving(form, view, code))
+    return render_template(
+        "assessments/rate_category.html",
+        title=group.category.name,
+        form=form,
+        view=view,
+        group=group,
+        previous=queries.previous_descriptors(assessment),
+    )
+
+
+def _answers_of(group: queries.CategoryGroup) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for row in group.rows:
+        rating = row.rating
+        choice = "na" if rating.is_not_applicable else rating.level
+        data[f"level_{row.skill.code}"] = None if choice is None else str(choice)
+        data[f"evidence_{row.skill.code}"] = rating.evidence
+    return data
+
+
+def _answers(form: Any, group: queries.CategoryGroup) -> dict[str, services.Answer]:
+    answers = {}
+    for row in group.rows:
+        level, evidence = form.skill_fields(row.skill.code)
+        answers[row.skill.code] = services.Answer(level.data, evidence.data or "")
+    return answers
+
+
+def _after_saving(form: Any, view: queries.AssessmentView, code: str) -> str:
+    assessment_id = view.assessment.id
+    if form.save_later.data:
+        flash("Your answers have been saved. You can come back to them at any time.", "success")
+        return url_for("assessments.show_assessment", assessment_id=assessment_id)
+    codes = [group.category.code for group in view.groups]
+    following = codes[codes.index(code) + 1 :]
+    if following:
+        return url_for("assessments.rate_category", assessment_id=assessment_id, code=following[0])
+    return url_for("assessments.check_answers", assessment_id=assessment_id)
+
+
+@bp.route("/<int:assessment_id>/add-skill", methods=["GET", "POST"])
+@signed_in
+def add_skill(assessment_id: int):
+    assessment = _own_draft(assessment_id)
+    view = queries.assessment_view(assessment) or abort(404)
+    form = SkillAddForm()
+    form.skill.choices = [("", "Choose a skill")] + [
+        (skill.code, f"{skill.name} ({skill.code})") for skill in view.other_skills
+    ]
+    if form.validate_on_submit():
+        try:
+            rating = services.add_skill(assessment, skill_code=form.skill.data, now=utcnow())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            skill = next(s for s in view.other_skills if s.code == rating.skill_code)
+            return redirect(
+                url_for(
+                    "assessments.rate_category",
+                    assessment_id=assessment_id,
+                    code=skill.category_code,
+                    _anchor=f"level_{skill.code}",
+                )
+            )
+    return render_template("assessments/add_skill.html", title="Add a skill", form=form, view=view)
+
+
+@bp.route("/<int:assessment_id>/skills/<code>/remove", methods=["POST"])
+@signed_in
+def remove_skill(assessment_id: int, code: str):
+    assessment = _own_draft(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_skill(assessment, skill_code=code, now=utcnow())
+    except DomainError as error:
+        flash(error.message)
+    else:
+        db.session.commit()
+    return redirect(url_for("assessments.show_assessment", assessment_id=assessment_id))
+
+
+@bp.route("/<int:assessment_id>/check-answers", methods=["GET", "POST"])
+@signed_in
+def check_answers(assessment_id: int):
+    assessment = _own_draft(assessment_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_assessment(assessment, now=utcnow())
+        except DomainError as error:
+            add_domain_error(form, error, field="submit")
+        else:
+            db.session.commit()
+            return redirect(url_for("assessments.show_confirmation", assessment_id=assessment_id))
+    view = queries.assessment_view(assessment) or abort(404)
+    return render_template(
+        "assessments/check_answers.html",
+        title="Check your answers before submitting",
+        form=form,
+        view=view,
+    )
+
+
+@bp.route("/<int:assessment_id>/submitted")
+@signed_in
+def show_confirmation(assessment_id: int):
+    assessment = _own(assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    return render_template(
+        "assessments/show_confirmation.html",
+        title="Self-assessment submitted",
+        assessment=assessment,
+    )
+
+
+def _against(value: str | None) -> tuple[str, str] | None:
+    role_code, _, level_code = (value or "").partition("/")
+    return (role_code, level_code) if role_code and level_code else None
+
+
+@bp.route("/<int:assessment_id>/result")
+@signed_in
+def show_result(assessment_id: int):
+    assessment = _own(assessment_id)
+    view = queries.assessment_view(assessment, against=_against(request.args.get("against")))
+    if view is None:
+        abort(404)
+    return render_template(
+        "assessments/show_result.html",
+        title="Your self-assessment result",
+        view=view,
+        choices=_role_level_choices(view.version)[1:],
+        own=f"{assessment.role_code}/{assessment.role_level_code}",
+    )
+
+
+@bp.route("/compare")
+@signed_in
+def compare_assessments():
+    submitted = queries.submitted_of(current_user)
+    chosen = {str(a.id): a for a in submitted}
+    first, second = (
+        chosen.get(request.args.get("first", "")),
+        chosen.get(request.args.get("second", "")),
+    )
+    comparison = compare_levels(first.levels(), second.levels()) if first and second else None
+    names = queries.skill_names([a.version_id for a in (first, second) if a])
+    return render_template(
+        "assessments/compare_assessments.html",
+        title="Compare two self-assessments",
+        submitted=submitted,
+        first=first,
+        second=second,
+        comparison=comparison,
+        names=names,
+    )
+
+
+@bp.route("/<int:assessment_id>/profile.pdf")
+@signed_in
+def download_pdf(assessment_id: int):
+    assessment = queries.find_assessment(assessment_id)
+    allowed = assessment is not None and (
+        assessment.user_id == current_user.id or current_user.is_administrator
+    )
+    if not allowed or not assessment.is_submitted:
+        abort(404)
+    body = pdf.profile_pdf(assessment)
+    db.session.commit()  # keeps a newly rendered PDF for the next download
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{pdf.filename(assessment)}"'},
+    )
+
+
+@bp.route("/<int:assessment_id>/share", methods=["GET", "POST"])
+@signed_in
+def share_assessment(assessment_id: int):
+    assessment = _own(assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    form, token = ConfirmForm(), None
+    if form.validate_on_submit():
+        token = services.create_share_link(assessment, now=utcnow())
+        db.session.commit()
+    # The link is shown once, in this response: only its hash is stored.
+    return render_template(
+        "assessments/share_assessment.html",
+        title="Share your skills profile",
+        form=form,
+        assessment=assessment,
+        link=token and url_for("assessments.show_shared", token=token, _external=True),
+    )
+
+
+@bp.route("/<int:assessment_id>/share/revoke", methods=["POST"])
+@signed_in
+def revoke_share(assessment_id: int):
+    assessment = _own(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_share_link(assessment)
+    db.session.commit()
+    flash("The link no longer works. Anyone who had it can no longer see your profile.", "success")
+    return redirect(url_for("assessments.share_assessment", assessment_id=assessment_id))
+
+
+@bp.route("/shared/<token>")
+@public
+def show_shared(token: str):
+    assessment = services.find_shared(token)
+    view = queries.assessment_view(assessment) if assessment else None
+    if view is None:
+        abort(404)
+    return render_template(
+        "assessments/show_shared.html",
+        title=f"Skills profile of {assessment.user.name}",
+        view=view,
+    )

@@ -1,0 +1,250 @@
+"""Self-assessment pages: start, rate, check, submit, results, history, compare and share."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from skillsreg.assessments.models import Assessment
+from skillsreg.extensions import db as _db
+from tests.assessments.test_services import import_version, publish, rate_all, start, submitted
+from tests.pages import check_page, error_messages
+
+
+@pytest.fixture
+def version(db):
+    return import_version("1.0.0")
+
+
+@pytest.fixture
+def signed_in(client, login_as, member):
+    login_as(member)
+    return member
+
+
+def url(name, **values):
+    return f"/assessments{name.format(**values)}"
+
+
+def test_the_history_page_offers_to_start(client, signed_in, version):
+    page = check_page(client.get("/assessments/"), title="Your self-assessments")
+
+    assert page.find("a", href="/assessments/new/web-professionals")
+    assert "You have not started a self-assessment yet" in page.get_text()
+
+
+def test_starting_an_assessment_opens_its_task_list(client, signed_in, version):
+    check_page(client.get("/assessments/new/web-professionals"), title="Start a self-assessment")
+
+    response = client.post(
+        "/assessments/new/web-professionals", data={"role_level": "web-manager/assistant"}
+    )
+
+    assessment = _db.session.scalar(sa.select(Assessment))
+    assert response.headers["Location"] == f"/assessments/{assessment.id}"
+    page = check_page(client.get(response.headers["Location"]), title="Your self-assessment")
+    assert "0 of 9 skills rated" in page.get_text()
+    assert page.select(".govuk-task-list__item")
+
+
+def test_starting_without_a_role_level_shows_the_error(client, signed_in, version):
+    page = check_page(
+        client.post("/assessments/new/web-professionals", data={"role_level": ""}), errors=True
+    )
+
+    assert error_messages(page) == ["Choose the role and role level to measure against"]
+
+
+def test_a_category_page_shows_every_level_descriptor_inline(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(client.get(url("/{id}/categories/content", id=assessment.id)))
+
+    radios = page.select("input[name=level_CONT]")
+    assert [r["value"] for r in radios] == ["1", "2", "3", "4", "5", "na"]
+    assert page.select("#level_CONT-item-hint")
+
+
+def test_saving_a_category_records_answers_and_moves_on(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id),
+        data={
+            "level_CONT": "4",
+            "evidence_CONT": "Style guide",
+            "level_EDIT": "na",
+            "save_continue": "y",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "/categories/" in response.headers["Location"]
+    assert assessment.rating_for("CONT").level == 4
+    page = check_page(client.get(url("/{id}", id=assessment.id)))
+    assert "2 of 9 skills rated" in page.get_text()
+
+
+def test_an_invalid_level_keeps_everything_typed(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(
+        client.post(
+            url("/{id}/categories/content", id=assessment.id),
+            data={
+                "level_CONT": "9",
+                "evidence_CONT": "Kept text",
+                "level_EDIT": "2",
+                "save_later": "y",
+            },
+        ),
+        errors=True,
+    )
+
+    assert error_messages(page) == ["Choose one of the levels shown, or not applicable"]
+    assert page.find("textarea", id="evidence_CONT").get_text() == "Kept text"
+    assert page.find("input", id="level_EDIT-2").has_attr("checked")
+
+
+def test_submitting_an_incomplete_assessment_is_refused(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(client.post(url("/{id}/check-answers", id=assessment.id)), errors=True)
+
+    assert "Rate every skill before you submit" in error_messages(page)[0]
+
+
+def test_submitting_freezes_the_assessment_and_shows_the_confirmation(client, signed_in, version):
+    assessment = start(signed_in, version)
+    rate_all(assessment)
+    _db.session.commit()
+    check_page(client.get(url("/{id}/check-answers", id=assessment.id)), title="Check your")
+
+    response = client.post(url("/{id}/check-answers", id=assessment.id))
+
+    assert response.headers["Location"] == url("/{id}/submitted", id=assessment.id)
+    check_page(client.get(response.headers["Location"]), title="Self-assessment submitted")
+    after = client.post(url("/{id}/categories/content", id=assessment.id), data={"level_CONT": "1"})
+    assert after.headers["Location"] == url("/{id}/result", id=assessment.id)
+    assert assessment.rating_for("CONT").level == 3
+
+
+def test_the_result_shows_gaps_a_chart_and_another_role(client, signed_in, version):
+    assessment = submitted(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(client.get(url("/{id}/result", id=assessment.id)), title="Your self")
+    other = check_page(client.get(url("/{id}/result?against=web-manager/head", id=assessment.id)))
+
+    assert page.select("svg[role=img] title")
+    assert "Summary by category" in page.get_text()
+    assert "Head of web or digital" in other.get_text()
+    assert client.get(url("/{id}/result?against=x/y", id=assessment.id)).status_code == 404
+
+
+def test_another_members_assessment_is_not_found(client, login_as, create_user, member, version):
+    assessment = submitted(member, version)
+    _db.session.commit()
+    login_as(create_user())
+
+    for path in (
+        "/{id}",
+        "/{id}/result",
+        "/{id}/categories/content",
+        "/{id}/profile.pdf",
+        "/{id}/share",
+    ):
+        assert client.get(url(path, id=assessment.id)).status_code == 404, path
+
+
+def test_two_assessments_can_be_compared(client, signed_in, version):
+    first = submitted(signed_in, version)
+    second = start(signed_in, version)
+    rate_all(second, level=4)
+    from skillsreg.assessments import services
+    from skillsreg.core.db import utcnow
+
+    services.submit_assessment(second, now=utcnow())
+    _db.session.commit()
+
+    page = check_page(
+        client.get(f"/assessments/compare?first={first.id}&second={second.id}"),
+        title="Compare two",
+    )
+
+    assert "rose" in page.get_text()
+    assert page.find("caption", string=lambda s: s and s.startswith("Rose"))
+
+
+def test_a_share_link_shows_the_profile_until_it_is_revoked(client, signed_in, version):
+    assessment = submitted(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(client.post(url("/{id}/share", id=assessment.id)))
+    link = page.select_one(".app-break-all").get_text(strip=True)
+    path = link.split("skillsreg.test", 1)[1]
+    check_page(client.get(path), title="Skills profile of")
+    client.post(url("/{id}/share/revoke", id=assessment.id))
+
+    assert client.get(path).status_code == 404
+
+
+def test_carrying_forward_starts_a_prefilled_draft(client, signed_in, version):
+    old = submitted(signed_in, version)
+    newer = publish(import_version("1.1.0"))
+    _db.session.commit()
+    check_page(client.get("/assessments/"))
+    check_page(client.get("/assessments/carry-forward/web-professionals"))
+
+    response = client.post(
+        "/assessments/carry-forward/web-professionals",
+        data={"role_level": "web-manager/assistant"},
+    )
+
+    new = _db.session.scalar(sa.select(Assessment).where(Assessment.version_id == newer.id))
+    assert new.carried_from_id == old.id
+    page = check_page(client.get(response.headers["Location"]))
+    assert "need your confirmation before you can submit" in page.get_text()
+    content = check_page(client.get(url("/{id}/categories/content", id=new.id)))
+    assert "Compare with your previous answer" in content.get_text()
+
+
+def count_queries(client, path):
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = _db.session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_result_page_needs_the_same_queries_for_9_or_40_skills(client, signed_in, version):
+    from skillsreg.assessments import services
+    from skillsreg.core.db import utcnow
+
+    small = submitted(signed_in, version)
+    large = start(signed_in, version)
+    for skill in version.skills:
+        if large.rating_for(skill.code) is None:
+            services.add_skill(large, skill_code=skill.code, now=utcnow())
+    rate_all(large)
+    services.submit_assessment(large, now=utcnow())
+    _db.session.commit()
+    assert len(large.ratings) == 40
+
+    few = count_queries(client, url("/{id}/result", id=small.id))
+    many = count_queries(client, url("/{id}/result", id=large.id))
+
+    assert many == few
+    assert many <= 15
