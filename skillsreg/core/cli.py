@@ -8,9 +8,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
+from skillsreg.workshops.demo import load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
 mail_cli = AppGroup("mail", help="The email outbox.")
@@ -24,6 +26,7 @@ def load_demo() -> None:
     for message in load_shipped_frameworks(Path(current_app.config["FRAMEWORKS_DIR"])):
         click.echo(message)
     created = load_demo_accounts()
+    load_demo_workshops(utcnow())
     db.session.commit()
     click.echo("Demo accounts (development only):")
     for account in DEMO_ACCOUNTS:

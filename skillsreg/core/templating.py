@@ -9,9 +9,9 @@ from flask_login import current_user
 
 # (label, endpoint, blueprint that marks the item current)
 NAVIGATION = [
-    ("Frameworks", "core.coming_soon", "frameworks", {"feature": "frameworks"}),
-    ("Self-assessment", "core.coming_soon", "assessments", {"feature": "self-assessment"}),
-    ("Workshops", "core.coming_soon", "workshops", {"feature": "workshops"}),
+    ("Frameworks", "frameworks.list_frameworks", "frameworks", {}),
+    ("Self-assessment", "assessments.list_assessments", "assessments", {}),
+    ("Workshops", "workshops.list_workshops", "workshops", {}),
     ("Register", "core.coming_soon", "register", {"feature": "register"}),
     ("Library", "core.coming_soon", "library", {"feature": "library"}),
 ]
@@ -22,7 +22,7 @@ def navigation_items() -> list[dict[str, Any]]:
     feature = (request.view_args or {}).get("feature")
     items = []
     for label, endpoint, blueprint, args in NAVIGATION:
-        current = request.blueprint == blueprint or feature == args.get("feature")
+        current = request.blueprint == blueprint or (feature and feature == args.get("feature"))
         items.append({"text": label, "href": url_for(endpoint, **args), "active": current})
     if current_user.is_authenticated and current_user.is_administrator:
         items.append(

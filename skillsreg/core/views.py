@@ -12,9 +12,6 @@ from skillsreg.extensions import db
 bp = Blueprint("core", __name__)
 
 FEATURES = {
-    "frameworks": "Browse the skills framework",
-    "self-assessment": "Assess your skills",
-    "workshops": "Workshops",
     "register": "The register of those interested",
     "library": "Community library",
 }

@@ -33,7 +33,7 @@ def test_signed_in_people_see_their_account_and_sign_out(client, login_as, membe
     assert page.select_one("form[action='/sign-out'] button").get_text(strip=True) == "Sign out"
 
 
-@pytest.mark.parametrize("feature", ["frameworks", "self-assessment", "workshops", "register"])
+@pytest.mark.parametrize("feature", ["register", "library"])
 def test_journeys_not_built_yet_say_so(client, feature):
     page = check_page(client.get(f"/coming-soon/{feature}"))
     assert "not available yet" in page.get_text()
@@ -209,3 +209,11 @@ def test_wsgi_refuses_to_start_without_a_secret_key_in_one_line():
     assert result.stderr.strip().splitlines() == [
         "skillsreg will not start: SECRET_KEY is not set: production refuses to start without it."
     ]
+
+
+def test_the_start_page_leads_to_the_framework_and_self_assessment(client):
+    page = check_page(client.get("/"))
+    nav = {a.get_text(strip=True): a["href"] for a in page.select(".govuk-service-navigation a")}
+    assert nav["Frameworks"] == "/frameworks"
+    assert nav["Self-assessment"] == "/assessments/"
+    assert nav["Workshops"] == "/workshops/"

@@ -1,0 +1,85 @@
+"""Demo workshops for `make run`: the 27 November London workshop and two breakfast events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.rules import Sector
+from skillsreg.extensions import db
+from skillsreg.workshops import services
+from skillsreg.workshops.models import Workshop, WorkshopStatus
+from skillsreg.workshops.services import WorkshopDetails
+
+DEMO_WORKSHOPS = [
+    WorkshopDetails(
+        title="Drafting the web professionals skills framework",
+        description=(
+            "The first stage in a project to define a professional skills framework for people "
+            "who work on public sector websites.\n\n"
+            "We are looking for people with experience of managing web teams in the public "
+            "sector. There are a limited number of places; if you cannot attend you can help "
+            "evaluate and give feedback on the draft framework instead."
+        ),
+        day=date(2026, 11, 27),
+        start=time(10, 0),
+        end=time(16, 0),
+        venue="London",
+        capacity=24,
+        closes_on=date(2026, 11, 24),
+        eligible_sectors=[s.value for s in Sector],
+        prefer_managers=True,
+        max_share_per_sector=60,
+        max_per_organisation=2,
+        one_place_per_person=True,
+    ),
+    WorkshopDetails(
+        title="Breakfast event: Brighton and Hove",
+        description=(
+            "Local authorities get together over a croissant and a cup of tea to hear how real "
+            "change can be achieved in councils with the right blend of technology and people."
+        ),
+        day=date(2026, 11, 25),
+        start=time(9, 30),
+        end=time(12, 30),
+        venue="Brighton and Hove City Council, Hove Town Hall",
+        capacity=40,
+        closes_on=date(2026, 11, 23),
+        eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
+        max_per_organisation=3,
+    ),
+    WorkshopDetails(
+        title="Breakfast event: Barnsley",
+        description=(
+            "A breakfast meeting for local authorities: stories of how councils achieve real "
+            "change with technology and people-focused work."
+        ),
+        day=date(2026, 12, 1),
+        start=time(9, 30),
+        end=time(12, 30),
+        venue="Barnsley Town Hall",
+        capacity=40,
+        closes_on=date(2026, 11, 29),
+        eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
+        max_per_organisation=3,
+    ),
+]
+
+
+def load_demo_workshops(now: datetime) -> list[Workshop]:
+    """Create and publish the demo workshops that do not exist yet (found by title and date)."""
+    workshops = []
+    for details in DEMO_WORKSHOPS:
+        slug = services.slug_for(details.title, details.day)
+        workshop = db.session.scalar(sa.select(Workshop).where(Workshop.slug == slug))
+        if workshop is None:
+            workshop = services.create_workshop(actor=None, details=details, now=now)
+            if workshop.closes_at > now:
+                services.publish_workshop(workshop, now=now)
+            else:  # demo data loaded after the closing date still shows a published event
+                workshop.status = WorkshopStatus.PUBLISHED
+                workshop.published_at = now
+        workshops.append(workshop)
+    db.session.flush()
+    return workshops
