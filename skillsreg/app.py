@@ -26,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     register_proxy(app)
     register_extensions(app)
+    register_models()
     register_templates(app)
     register_blueprints(app)
     register_security_headers(app)
@@ -69,6 +70,15 @@ def register_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
 
 
+def register_models() -> None:
+    """Import every domain's models so the metadata (and so Alembic) knows all tables."""
+    import skillsreg.accounts.models
+    import skillsreg.assessments.models
+    import skillsreg.core.mail
+    import skillsreg.frameworks.models
+    import skillsreg.workshops.models  # noqa: F401
+
+
 def register_templates(app: Flask) -> None:
     """Find our templates first, then the GOV.UK Frontend macros."""
     app.jinja_loader = ChoiceLoader(
@@ -94,11 +104,19 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
     from skillsreg.accounts.views import admin_bp
     from skillsreg.accounts.views import bp as accounts_bp
+    from skillsreg.api.views import bp as api_bp
+    from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.views import bp as core_bp
+    from skillsreg.frameworks.views import bp as frameworks_bp
+    from skillsreg.workshops.views import bp as workshops_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(frameworks_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(workshops_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -125,7 +143,9 @@ def register_cli(app: Flask) -> None:
     """Add the project's command groups to `flask`."""
     from skillsreg.accounts.cli import users_cli
     from skillsreg.core.cli import demo_cli, mail_cli
+    from skillsreg.frameworks.cli import frameworks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(frameworks_cli)

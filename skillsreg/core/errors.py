@@ -49,8 +49,11 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         if error.code in ERROR_PAGES:
             body, status = render_error(error.code)
-            headers = error.get_response().headers if error.code in (405, 429) else {}
-            return body, status, {k: v for k, v in headers.items() if k in ("Allow", "Retry-After")}
+            kept: dict[str, str] = {}
+            if error.code in (405, 429):
+                headers = error.get_response().headers
+                kept = {k: v for k, v in headers.items() if k in ("Allow", "Retry-After")}
+            return body, status, kept
         return error
 
     @app.errorhandler(OperationalError)

@@ -1,17 +1,102 @@
-"""Form helpers shared by every domain."""
+"""Form helpers shared by every domain: GOV.UK form pieces and showing a service's refusal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, Field, FieldList, Form, FormField
+from wtforms.widgets import HiddenInput
 
 from skillsreg.core.errors import DomainError
 
 
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year) with a plain-English message for impossible dates."""
+
+    def __init__(self, label: str, *, invalid: str, **kwargs: Any) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not any(part.strip() for part in valuelist):
+            return  # nothing typed: the required check says so
+        try:
+            super().process_formdata([part.strip() for part in valuelist])
+        except ValueError:
+            raise ValueError(self.invalid) from None
+
+    def validate(self, form: Form, extra_validators: Any = ()) -> bool:
+        if self.process_errors:  # an impossible date needs no "enter a date" as well
+            self.errors = list(self.process_errors)
+            return False
+        return super().validate(form, extra_validators)
+
+
+def _leaves(fields: Iterable[Field]) -> Iterator[Field]:
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _leaves(field.entries)
+        elif isinstance(field, FormField):
+            yield from _leaves(field.form)
+        else:
+            yield field
+
+
+def _is_hidden(field: Field) -> bool:
+    return isinstance(field.widget, HiddenInput) or field.type == "CSRFTokenField"
+
+
+def _is_input(field: Field) -> bool:
+    return not _is_hidden(field) and field.type != "SubmitField"
+
+
+def _anchor(field: Field) -> str:
+    return f"{field.name}-day" if isinstance(field.widget, GovDateInput) else field.id
+
+
+class GovForm(FlaskForm):
+    """A form whose errors all reach the GOV.UK error summary, nested ones included."""
+
+    # Whether its page lists form-wide errors (through `error_list`); base.html's summary
+    # (govuk-frontend-wtf's `wtforms_errors`) cannot link them, so there they go on a field.
+    lists_form_errors: ClassVar[bool] = False
+
+    @property
+    def errors(self) -> dict[str | None, list[str]]:  # type: ignore[override]
+        found: dict[str | None, list[str]] = {
+            field.name: list(field.errors) for field in _leaves(self) if field.errors
+        }
+        if self.form_errors:
+            found[None] = list(self.form_errors)
+        return found
+
+    def add_summary_error(self, message: str) -> None:
+        """An error about the form as a whole rather than one of its fields."""
+        self.form_errors.append(message)
+
+    def error_list(self) -> list[dict[str, str]]:
+        """Every error, in page order, for the summary; each links to the field it is about."""
+        inputs = [field for field in _leaves(self) if _is_input(field)]
+        first = {"href": f"#{_anchor(inputs[0])}"} if inputs else {}
+        items = [{"text": message, **first} for message in self.form_errors]
+        for field in _leaves(self):
+            link = {"href": f"#{_anchor(field)}"} if _is_input(field) else first
+            items.extend({"text": message, **link} for message in field.errors)
+        return items
+
+
 def add_domain_error(form: FlaskForm, error: DomainError, *, field: str | None = None) -> None:
-    """Show a service's refusal against the field it concerns (or the form as a whole)."""
+    """Show a service's refusal against the field it concerns, or else about the whole form."""
     name = field or error.field
     target = getattr(form, name, None) if name else None
-    if target is None:
-        target = next(iter(form))  # the summary links to the first field
+    if not isinstance(target, Field):
+        if isinstance(form, GovForm) and form.lists_form_errors:
+            form.add_summary_error(error.message)
+            return
+        # The summary links to a field the person can see, never a hidden one like the CSRF token.
+        target = next((f for f in form if not _is_hidden(f)), None) or next(iter(form))
     target.errors = [*target.errors, error.message]
     form._errors = None  # WTForms caches form.errors; recompute with the new message

@@ -112,6 +112,9 @@ def import_document(doc: Doc, *, filename: str, now: datetime) -> ImportOutcome:
             "A stored version is never overwritten by an import: give the file a new version "
             "number, or edit the draft in the service"
         )
+    status = VersionStatus(doc["version"]["status"])
+    if framework and status in (VersionStatus.DRAFT, VersionStatus.CONSULTATION):
+        _require_no_draft(framework)
     framework = framework or _new_framework(doc["framework"], now)
     _update_framework(framework, doc["framework"])
     version = FrameworkVersion(
@@ -194,8 +197,7 @@ def next_minor(number: str) -> str:
 
 def create_draft(framework: Framework, *, actor: Any, now: datetime) -> FrameworkVersion:
     """Start a new draft as a copy of the latest published version, with lineage."""
-    if any(v.is_editable for v in framework.versions):
-        raise DomainError("This framework already has a draft in progress: finish it first")
+    _require_no_draft(framework)
     parent = latest_published(framework)
     if parent is None:
         raise DomainError("There is no published version to draft from")
@@ -228,6 +230,14 @@ def create_draft(framework: Framework, *, actor: Any, now: datetime) -> Framewor
     db.session.flush()
     write_content(draft, doc, confirmed_relations=set())
     return draft
+
+
+def _require_no_draft(framework: Framework) -> None:
+    if any(v.is_editable for v in framework.versions):
+        raise DomainError(
+            f"{framework.title} already has a version in draft or consultation: "
+            "publish or delete it before starting another"
+        )
 
 
 def _require_editable(version: FrameworkVersion, expected_lock: int | None) -> None:

@@ -167,8 +167,14 @@ def _check_profile(
             yield DocumentError(
                 path,
                 f"Skill {code} has no descriptor at level {expected} "
-                f"(it has descriptors at levels {_and_list(skill_levels[code])})",
+                f"(it has {_descriptor_levels(skill_levels[code])})",
             )
+
+
+def _descriptor_levels(levels: list[int]) -> str:
+    if len(levels) == 1:
+        return f"a descriptor at level {levels[0]} only"
+    return f"descriptors at levels {_and_list(levels)}"
 
 
 def _check_relation_presence(doc: Doc) -> Iterator[DocumentError]:

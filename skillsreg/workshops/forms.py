@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from skillsreg.accounts.rules import SECTOR_LABELS
-from skillsreg.frameworks.forms.editor import GovDateField, GovForm
+from skillsreg.core.forms import GovDateField, GovForm
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

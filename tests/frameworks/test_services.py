@@ -91,7 +91,7 @@ def test_a_second_draft_waits_for_the_first(db, organiser):
     framework = import_doc(make_doc()).version.framework
     services.create_draft(framework, actor=organiser, now=utcnow())
 
-    with pytest.raises(DomainError, match="already has a draft"):
+    with pytest.raises(DomainError, match="already has a version in draft or consultation"):
         services.create_draft(framework, actor=organiser, now=utcnow())
 
 
@@ -225,3 +225,12 @@ def test_the_diff_of_two_versions_lists_typed_changes(db):
     assert changes.counts["split"] == 2
     assert changes.counts["retired"] == 1
     assert changes.counts["new"] == 1
+
+
+def test_importing_a_draft_while_another_is_in_progress_is_refused(db, organiser):
+    draft_of(organiser)
+    second = make_child()
+    second["version"].update(number="1.2.0")
+
+    with pytest.raises(DomainError, match="already has a version in draft or consultation"):
+        import_doc(second)
