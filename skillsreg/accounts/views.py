@@ -62,7 +62,9 @@ def _start_session(user: User, *, remember: bool) -> None:
 
 def _after_sign_in() -> Response:
     target = request.args.get("next")
-    return redirect(target if is_safe_next(target) else url_for("accounts.show_account"))
+    if target is not None and is_safe_next(target):
+        return redirect(target)
+    return redirect(url_for("accounts.show_account"))
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -71,7 +73,17 @@ def sign_up():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(**_sign_up_values(form), now=utcnow())
+            values = form.data
+            user = services.register_user(
+                name=values["name"],
+                email=values["email"],
+                password=values["password"],
+                organisation=values["organisation"],
+                sector=values["sector"],
+                job_title=values["job_title"],
+                web_groups=values["web_groups"],
+                now=utcnow(),
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -80,11 +92,6 @@ def sign_up():
             flash("Your account has been created", "success")
             return redirect(url_for("accounts.show_account"))
     return render_template("accounts/sign_up.html", form=form, title="Create an account")
-
-
-def _sign_up_values(form: SignUpForm) -> dict[str, object]:
-    fields = ("name", "email", "password", "organisation", "sector", "job_title", "web_groups")
-    return {name: form.data[name] for name in fields}
 
 
 def _failed_sign_in(response: Response) -> bool:

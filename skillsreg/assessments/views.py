@@ -184,6 +184,8 @@ def _answers_of(group: queries.CategoryGroup) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for row in group.rows:
         rating = row.rating
+        if rating is None:  # assessment_view only groups rated skills; blank if ever not
+            continue
         choice = "na" if rating.is_not_applicable else rating.level
         data[f"level_{row.skill.code}"] = None if choice is None else str(choice)
         data[f"evidence_{row.skill.code}"] = rating.evidence
@@ -335,9 +337,9 @@ def compare_assessments():
 @signed_in
 def download_pdf(assessment_id: int):
     assessment = queries.find_assessment(assessment_id)
-    allowed = assessment is not None and (
-        assessment.user_id == current_user.id or current_user.is_administrator
-    )
+    if assessment is None:
+        abort(404)
+    allowed = assessment.user_id == current_user.id or current_user.is_administrator
     if not allowed or not assessment.is_submitted:
         abort(404)
     body = pdf.profile_pdf(assessment)
@@ -385,7 +387,9 @@ def revoke_share(assessment_id: int):
 @public
 def show_shared(token: str):
     assessment = services.find_shared(token)
-    view = queries.assessment_view(assessment) if assessment else None
+    if assessment is None:
+        abort(404)
+    view = queries.assessment_view(assessment)
     if view is None:
         abort(404)
     return render_template(

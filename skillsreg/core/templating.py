@@ -7,8 +7,8 @@ from typing import Any
 from flask import current_app, g, request, url_for
 from flask_login import current_user
 
-# (label, endpoint, blueprint that marks the item current)
-NAVIGATION = [
+# (label, endpoint, blueprint that marks the item current, url_for values)
+NAVIGATION: list[tuple[str, str, str, dict[str, Any]]] = [
     ("Frameworks", "frameworks.list_frameworks", "frameworks", {}),
     ("Self-assessment", "assessments.list_assessments", "assessments", {}),
     ("Workshops", "workshops.list_workshops", "workshops", {}),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from skillsreg.workshops.allocation.explain import Tally
 from skillsreg.workshops.allocation.model import Quality, Round
@@ -108,7 +109,10 @@ def random_serial_dictatorship(round: Round, seed: int) -> dict[str, tuple[str, 
     return _serve(round, order)
 
 
-def _excess(groups: Mapping[object, Sequence[str]], limit_of: Mapping[str, int | None]) -> int:
+_GroupKey = TypeVar("_GroupKey", bound=Hashable)
+
+
+def _excess(groups: Mapping[_GroupKey, Sequence[str]], limit_of: Mapping[str, int | None]) -> int:
     """Count the places held beyond each group's limit."""
     total = 0
     for key, people in groups.items():

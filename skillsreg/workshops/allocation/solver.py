@@ -301,10 +301,11 @@ def _assignments(model: _Model, highs: highspy.Highs) -> dict[str, tuple[str, ..
     for col in np.nonzero(values > 0.5)[0].tolist():
         places[model.applicant_ids[model.app[col]]].append(model.workshop_ids[model.ws[col]])
     rank = model.view.rank
-    return {
-        key: tuple(sorted(held, key=lambda where, key=key: (rank(key, where), where)))
-        for key, held in places.items()
-    }
+
+    def in_ranked_order(key: str, held: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(held, key=lambda where: (rank(key, where), where)))
+
+    return {key: in_ranked_order(key, held) for key, held in places.items()}
 
 
 def allocate(round: Round, *, seed: int) -> AllocationResult:
