@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from functools import cache
 from typing import Any
 
 from flask import render_template, url_for
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from skillsreg.assessments import queries, services
 from skillsreg.assessments.models import Assessment
+from skillsreg.config import ROOT
 
 # Raise when the print templates change, so cached PDFs are rendered again.
-TEMPLATE_REVISION = "1"
+TEMPLATE_REVISION = "2"
+STYLESHEET = ROOT / "templates" / "pdf" / "profile.css"
 STATUS_LABELS = {
     "below": "Below",
     "meets": "Meets",
@@ -47,6 +52,9 @@ def profile_context(view: queries.AssessmentView, *, version_url: str) -> dict[s
         "version_url": version_url,
         "max_level": max(view.level_names, default=5),
         "categories": categories,
+        "gap_skills": [
+            skill for group in categories for skill in group["skills"] if skill["expected"]
+        ],
         "total": _counts(view.summary.total),
     }
 
@@ -88,10 +96,28 @@ def _counts(counts: Any) -> dict[str, int]:
     }
 
 
+@cache
+def stylesheet() -> CSS:
+    """The print styles, parsed once per process: WeasyPrint only reads a parsed sheet."""
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
+
+
+_fonts = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """A font configuration per thread, so Pango's font caches last from one render to the next."""
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render_pdf(context: dict[str, Any]) -> bytes:
     """Render the print template to a tagged, A4 PDF (PDF/UA-1)."""
     html = render_template("pdf/profile.html", **context)
-    return HTML(string=html, base_url=context["version_url"]).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=context["version_url"]).write_pdf(
+        stylesheets=[stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1"
+    )
 
 
 def cache_key(assessment: Assessment) -> str:

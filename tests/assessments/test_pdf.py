@@ -6,6 +6,8 @@ import re
 import zlib
 
 import pytest
+from flask import render_template
+from markupsafe import escape
 
 from skillsreg.assessments import pdf, queries
 from skillsreg.extensions import db as _db
@@ -42,6 +44,30 @@ def test_the_context_holds_plain_values_for_every_rated_skill(assessment):
     assert cont["evidence"] == "Evidence for CONT"
     assert (cont["status"], cont["status_label"]) == ("meets", "Meets")
     assert context["total"]["above"] == 3
+    expected = [skill["code"] for skill in skills if skill["expected"]]
+    assert [skill["code"] for skill in context["gap_skills"]] == expected
+    assert len(expected) == context["total"]["expected"]
+
+
+def test_the_template_shows_every_skill_with_its_level_descriptor_and_evidence(app, assessment):
+    view = queries.assessment_view(assessment)
+    context = pdf.profile_context(view, version_url="https://x/frameworks/wp/1.0.0")
+
+    with app.test_request_context():
+        html = render_template("pdf/profile.html", **context)
+
+    assert '<html lang="en-GB">' in html
+    assert f"<title>{context['title']}</title>" in html
+    assert 'href="https://x/frameworks/wp/1.0.0"' in html
+    skills = [skill for category in context["categories"] for skill in category["skills"]]
+    for skill in skills:
+        assert f"{skill['name']} ({skill['code']})" in html
+        assert f"Evidence: {skill['evidence']}" in html
+    cont = skills[0]
+    assert "3 Practitioner" in html
+    assert escape(cont["descriptor"]) in html
+    assert "Meets: expects 3 Practitioner" in html
+    assert html.count('class="bar you') == len(context["gap_skills"])
 
 
 def pdf_text(body: bytes) -> bytes:

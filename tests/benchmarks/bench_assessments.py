@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -53,13 +54,15 @@ def _assessment(version) -> tuple[int, str]:
     return assessment.id, user.login_id
 
 
-def _times(action: Callable[[], None], runs: int) -> list[float]:
-    times = []
+def _times(action: Callable[[], None], runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each run (CPU time shows the cost on a busy machine)."""
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append(time.perf_counter() - start)
-    return times
+        cpu.append(time.process_time() - start_cpu)
+    return times, cpu
 
 
 def _percentile(times: list[float], share: float) -> float:
@@ -114,14 +117,18 @@ def main() -> None:
                 "cached PDF": _times(_get(client, pdf_path), 30),
             }
             db.engine.dispose()
-    print(f"{'path (40 skills)':<20}{'runs':>6}{'median ms':>11}{'p95 ms':>9}{'target ms':>11}  ok")
-    for name, times in rows.items():
+    print(
+        f"{'path (40 skills)':<20}{'runs':>6}{'median ms':>11}{'p95 ms':>9}{'cpu ms':>8}"
+        f"{'target ms':>11}  ok"
+    )
+    for name, (times, cpu) in rows.items():
         median, p95 = statistics.median(times), _percentile(times, 0.95)
         ok = "yes" if median < TARGETS[name] else "NO"
         print(
             f"{name:<20}{len(times):>6}{median * 1000:>11.1f}{p95 * 1000:>9.1f}"
-            f"{TARGETS[name] * 1000:>11.0f}  {ok}"
+            f"{statistics.median(cpu) * 1000:>8.1f}{TARGETS[name] * 1000:>11.0f}  {ok}"
         )
+    print(f"load average while measuring: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
