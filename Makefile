@@ -6,6 +6,7 @@ FLASK := SKILLSREG_ENV=development $(BIN)/flask --app skillsreg.app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CSS := skillsreg/static/css/app.css
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint format install install-dev assets migrate demo e2e bench audit load clean
 
@@ -17,12 +18,33 @@ run: install assets
 test: install-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not e2e"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -q; \
+		$(BIN)/pytest -q -m "not e2e"; \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (see README)"; \
+	fi
+	@$(MAKE) --no-print-directory e2e
+
+# Browser tests (tests/e2e) in Debian's Chromium against gunicorn, on SQLite then PostgreSQL.
+# Without the browser they are skipped with a plain message, except under CI, where it fails.
+e2e: install-dev assets
+	@if [ ! -x $(CHROMIUM) ]; then \
+		case "$$CI" in \
+		""|0|false|FALSE|False) \
+			echo "Chromium not found at $(CHROMIUM): browser tests skipped (apt-get install chromium)"; \
+			exit 0;; \
+		*) \
+			echo "Chromium not found at $(CHROMIUM): CI must run the browser tests (apt-get install chromium)" >&2; \
+			exit 1;; \
+		esac; \
+	fi; \
+	echo "== browser tests on SQLite"; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m e2e tests/e2e || exit 1; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== browser tests on PostgreSQL (a sibling database of $$TEST_DATABASE_URL)"; \
+		$(BIN)/pytest -q -m e2e tests/e2e; \
 	fi
 
 install: $(VENV)/.installed node_modules/.installed
