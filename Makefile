@@ -18,6 +18,7 @@ run: install assets
 test: install-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not e2e"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
