@@ -24,6 +24,7 @@ from skillsreg.frameworks.rules import (
     SkillChange,
     VersionChanges,
 )
+from skillsreg.frameworks.store import role_part, skill_part
 
 Json = dict[str, Any]
 
@@ -121,18 +122,11 @@ def category_json(version: FrameworkVersion, category: Category) -> Json:
 
 def skill_json(version: FrameworkVersion, skill: Skill) -> Json:
     """A skill with its descriptors and its relation to the parent version's skills."""
-    relation = None
-    if skill.relation_type is not None:
-        relation = {"type": skill.relation_type, "from": list(skill.relation_from or [])}
+    part = skill_part(skill)
     return {
-        "code": skill.code,
-        "name": skill.name,
-        "category": skill.category_code,
-        "description": skill.description,
-        "guidance": skill.guidance,
-        "descriptors": [{"level": d.level, "text": d.text} for d in skill.descriptors],
-        "references": dict(skill.references or {}),
-        "relation": relation,
+        **part,
+        "references": part.get("references", {}),
+        "relation": part.get("relation"),
         "links": {
             "self": url_for(
                 "api.show_skill",
@@ -148,18 +142,7 @@ def role_json(version: FrameworkVersion, role: Role) -> Json:
     """A role with its seniority steps and the level each step expects in each skill."""
     slug = version.framework.slug
     return {
-        "code": role.code,
-        "name": role.name,
-        "description": role.description,
-        "levels": [
-            {
-                "code": step.code,
-                "name": step.name,
-                "description": step.description,
-                "profile": {entry.skill_code: entry.level for entry in step.profile},
-            }
-            for step in role.levels
-        ],
+        **role_part(role),
         "links": {
             "self": url_for("api.show_role", slug=slug, version=version.number, code=role.code),
             "skills": _list_skills_url(version, role=role.code),

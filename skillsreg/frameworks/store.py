@@ -79,8 +79,8 @@ def version_document(version: FrameworkVersion) -> Doc:
             {"code": c.code, "name": c.name, "description": c.description}
             for c in version.categories
         ],
-        "skills": [_skill_part(skill) for skill in version.skills],
-        "roles": [_role_part(role) for role in version.roles],
+        "skills": [skill_part(skill) for skill in version.skills],
+        "roles": [role_part(role) for role in version.roles],
     }
     if version.retired_skills:
         doc["retired"] = [{"code": r.code, "note": r.note} for r in version.retired_skills]
@@ -100,7 +100,8 @@ def _version_part(version: FrameworkVersion) -> Doc:
     return part
 
 
-def _skill_part(skill: Skill) -> Doc:
+def skill_part(skill: Skill) -> Doc:
+    """A skill as the document writes it: optional keys only when they hold something."""
     part: Doc = {
         "code": skill.code,
         "name": skill.name,
@@ -116,7 +117,8 @@ def _skill_part(skill: Skill) -> Doc:
     return part
 
 
-def _role_part(role: Role) -> Doc:
+def role_part(role: Role) -> Doc:
+    """A role with its role levels and their profiles, as the document writes it."""
     return {
         "code": role.code,
         "name": role.name,
