@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,8 +16,10 @@ from skillsreg.assessments.rules import (
     GapCounts,
     GapSummary,
     RatingIn,
+    WorkshopSuggestion,
     carry_forward,
     gap,
+    suggest_workshops,
     summarise_gaps,
 )
 from skillsreg.extensions import db
@@ -29,6 +32,7 @@ from skillsreg.frameworks.models import (
     VersionStatus,
 )
 from skillsreg.frameworks.store import load_version, version_document
+from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopStatus
 
 
 def find_assessment(assessment_id: int, *, owner: Any | None = None) -> Assessment | None:
@@ -239,3 +243,40 @@ def skill_names(version_ids: list[int]) -> dict[str, str]:
         .order_by(Skill.version_id)
     )
     return dict(rows.all())
+
+
+def suggested_workshops(
+    view: AssessmentView, *, now: datetime
+) -> list[tuple[Workshop, WorkshopSuggestion]]:
+    """Upcoming published workshops that target the skills the member falls furthest short in."""
+    gaps = {
+        row.skill.code: -(row.gap.difference or 0)
+        for group in view.groups
+        for row in group.rows
+        if row.gap.status == "below"
+    }
+    if not gaps:
+        return []
+    upcoming = db.session.scalars(
+        sa.select(Workshop)
+        .where(Workshop.status == WorkshopStatus.PUBLISHED, Workshop.starts_at > now)
+        .order_by(Workshop.starts_at, Workshop.id)
+    ).all()
+    by_id = {workshop.id: workshop for workshop in upcoming}
+    chosen = suggest_workshops(gaps, [(w.id, list(w.target_skill_codes or [])) for w in upcoming])
+    return [(by_id[suggestion.workshop_id], suggestion) for suggestion in chosen]
+
+
+def is_shared_with_organisers(assessment_id: int) -> bool:
+    """Whether someone shared this assessment with the organisers of a workshop they chose."""
+    consent = (
+        sa.select(ExpressionOfInterest.id)
+        .where(
+            ExpressionOfInterest.shared_assessment_id == assessment_id,
+            ExpressionOfInterest.share_assessment.is_(True),
+            ExpressionOfInterest.submitted_at.is_not(None),
+            ExpressionOfInterest.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    return db.session.scalar(consent) is not None

@@ -267,3 +267,29 @@ def compare_assessments(a: dict[str, int | None], b: dict[str, int | None]) -> A
         RatingDelta(code, level, None) for code, level in a.items() if code not in b
     )
     return result
+
+
+@dataclass(frozen=True)
+class WorkshopSuggestion:
+    """A workshop to suggest: the gap skills it targets and the total shortfall they cover."""
+
+    workshop_id: int
+    skill_codes: list[str]
+    covered: int
+
+
+def suggest_workshops(
+    gaps: dict[str, int], workshops: list[tuple[int, list[str]]], *, limit: int = 3
+) -> list[WorkshopSuggestion]:
+    """Workshops targeting the member's gaps, covering the largest total shortfall first.
+
+    `gaps` maps skill codes to how many levels short the member is; `workshops` are
+    (id, target skill codes) pairs, soonest first, which breaks ties.
+    """
+    suggestions = []
+    for workshop_id, targets in workshops:
+        codes = [code for code in dict.fromkeys(targets) if gaps.get(code, 0) > 0]
+        if codes:
+            covered = sum(gaps[code] for code in codes)
+            suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
+    return sorted(suggestions, key=lambda s: -s.covered)[:limit]

@@ -18,7 +18,13 @@ from skillsreg.assessments.forms import (
 )
 from skillsreg.assessments.models import Assessment
 from skillsreg.assessments.rules import compare_assessments as compare_levels
-from skillsreg.core.auth import public, signed_in
+from skillsreg.core.auth import (
+    organiser_required,
+    pop_kept_form,
+    public,
+    signed_in,
+    signed_in_keeping_form,
+)
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
@@ -154,13 +160,16 @@ def show_assessment(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/categories/<code>", methods=["GET", "POST"])
-@signed_in
+@signed_in_keeping_form
 def rate_category(assessment_id: int, code: str):
     assessment = _own_draft(assessment_id)
     view = queries.assessment_view(assessment) or abort(404)
     group = view.group(code) or abort(404)
+    kept = pop_kept_form() if request.method == "GET" else None
     form = category_rating_form(
-        [(row.skill.code, row.skill.levels) for row in group.rows], data=_answers_of(group)
+        [(row.skill.code, row.skill.levels) for row in group.rows],
+        data=_answers_of(group),
+        **({"formdata": kept} if kept is not None else {}),
     )
     if form.validate_on_submit():
         try:
@@ -177,6 +186,7 @@ def rate_category(assessment_id: int, code: str):
         view=view,
         group=group,
         previous=queries.previous_descriptors(assessment),
+        restored=kept is not None,
     )
 
 
@@ -308,6 +318,24 @@ def show_result(assessment_id: int):
         view=view,
         choices=_role_level_choices(view.version)[1:],
         own=f"{assessment.role_code}/{assessment.role_level_code}",
+        suggestions=queries.suggested_workshops(view, now=utcnow()),
+    )
+
+
+@bp.route("/<int:assessment_id>/shared-with-organisers")
+@organiser_required
+def show_shared_with_organisers(assessment_id: int):
+    assessment = queries.find_assessment(assessment_id)
+    if assessment is None or not assessment.is_submitted:
+        abort(404)
+    if not queries.is_shared_with_organisers(assessment.id):
+        abort(404)
+    view = queries.assessment_view(assessment) or abort(404)
+    return render_template(
+        "assessments/show_shared.html",
+        title=f"Skills profile of {assessment.user.name}",
+        view=view,
+        pdf_url=url_for("assessments.download_pdf", assessment_id=assessment.id),
     )
 
 
@@ -339,8 +367,7 @@ def download_pdf(assessment_id: int):
     assessment = queries.find_assessment(assessment_id)
     if assessment is None:
         abort(404)
-    allowed = assessment.user_id == current_user.id or current_user.is_administrator
-    if not allowed or not assessment.is_submitted:
+    if not assessment.is_submitted or not _may_download(assessment):
         abort(404)
     body = pdf.profile_pdf(assessment)
     db.session.commit()  # keeps a newly rendered PDF for the next download
@@ -349,6 +376,12 @@ def download_pdf(assessment_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{pdf.filename(assessment)}"'},
     )
+
+
+def _may_download(assessment: Assessment) -> bool:
+    if assessment.user_id == current_user.id or current_user.is_administrator:
+        return True
+    return current_user.is_organiser and queries.is_shared_with_organisers(assessment.id)
 
 
 @bp.route("/<int:assessment_id>/share", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from skillsreg.assessments.rules import (
     carry_forward,
     compare_assessments,
     gap,
+    suggest_workshops,
     summarise_gaps,
 )
 
@@ -213,3 +214,19 @@ def test_comparing_assessments_sorts_skills_by_how_they_moved() -> None:
     assert result.same == [RatingDelta("PERF", 2, 2)]
     assert result.added == [RatingDelta("AIAC", None, 4)]
     assert result.removed == [RatingDelta("OLDC", 1, None)]
+
+
+def test_workshops_covering_the_largest_shortfall_are_suggested_first() -> None:
+    gaps = {"CONT": 1, "EDIT": 2, "USER": 3}
+    workshops = [(1, ["CONT"]), (2, ["USER", "EDIT"]), (3, ["EDIT"]), (4, ["CONT", "CONT"])]
+
+    suggestions = suggest_workshops(gaps, workshops, limit=3)
+
+    assert [(s.workshop_id, s.covered) for s in suggestions] == [(2, 5), (3, 2), (1, 1)]
+    assert suggestions[0].skill_codes == ["USER", "EDIT"]
+
+
+def test_workshops_that_target_no_gap_are_not_suggested() -> None:
+    gaps = {"CONT": 1, "EDIT": 0}
+
+    assert suggest_workshops(gaps, [(1, ["EDIT", "DATA"]), (2, [])]) == []

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from skillsreg.assessments.models import Assessment
+from skillsreg.core.db import utcnow
 from skillsreg.extensions import db as _db
+from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopStatus
 from tests.assessments.test_services import import_version, publish, rate_all, start, submitted
 from tests.pages import check_page, error_messages
 
@@ -248,3 +253,191 @@ def test_the_result_page_needs_the_same_queries_for_9_or_40_skills(client, signe
 
     assert many == few
     assert many <= 15
+
+
+def add_workshop(title, skill_codes, *, days=7, status=WorkshopStatus.PUBLISHED):
+    starts = utcnow() + timedelta(days=days)
+    workshop = Workshop(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        closes_at=starts - timedelta(days=1),
+        capacity=20,
+        status=status,
+        target_skill_codes=skill_codes,
+    )
+    _db.session.add(workshop)
+    return workshop
+
+
+def test_the_result_suggests_upcoming_workshops_for_the_largest_gaps(client, signed_in, version):
+    from skillsreg.assessments import services
+
+    assessment = start(signed_in, version)
+    rate_all(assessment, level=1)
+    services.submit_assessment(assessment, now=utcnow())
+    below = [r.skill_code for r in assessment.ratings if r.skill_code in ("CONT", "EDIT")]
+    add_workshop("Writing for the web", below)
+    add_workshop("Held last week", below, days=-7)
+    add_workshop("Still a draft", below, status=WorkshopStatus.DRAFT)
+    add_workshop("Unrelated skills", ["NOPE"])
+    _db.session.commit()
+
+    page = check_page(client.get(url("/{id}/result", id=assessment.id)))
+
+    links = page.select("#workshop-suggestions a")
+    assert [a.get_text() for a in links] == ["Writing for the web"]
+    assert links[0]["href"] == "/workshops/writing-for-the-web"
+
+
+def test_the_result_suggests_no_workshops_when_none_match(client, signed_in, version):
+    assessment = submitted(signed_in, version)
+    add_workshop("Unrelated skills", ["NOPE"])
+    _db.session.commit()
+
+    page = check_page(client.get(url("/{id}/result", id=assessment.id)))
+
+    assert "Workshops that could help" not in page.get_text()
+
+
+def share_with_organisers(assessment, *, consent=True, withdrawn=False):
+    eoi = ExpressionOfInterest(
+        user_id=assessment.user_id,
+        share_assessment=consent,
+        shared_assessment_id=assessment.id if consent else None,
+        submitted_at=utcnow(),
+        withdrawn_at=utcnow() if withdrawn else None,
+    )
+    _db.session.add(eoi)
+    _db.session.commit()
+    return eoi
+
+
+def test_an_organiser_sees_a_profile_shared_with_them(client, login_as, member, organiser, version):
+    assessment = submitted(member, version)
+    share_with_organisers(assessment)
+    login_as(organiser)
+
+    page = check_page(
+        client.get(url("/{id}/shared-with-organisers", id=assessment.id)),
+        title=f"Skills profile of {member.name}",
+    )
+    response = client.get(url("/{id}/profile.pdf", id=assessment.id))
+
+    assert page.find("a", string=lambda s: s and "Download PDF" in s)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize(("consent", "withdrawn"), [(False, False), (True, True)])
+def test_an_organiser_cannot_see_a_profile_not_shared(
+    client, login_as, member, organiser, version, consent, withdrawn
+):
+    assessment = submitted(member, version)
+    share_with_organisers(assessment, consent=consent, withdrawn=withdrawn)
+    login_as(organiser)
+
+    for path in ("/{id}/shared-with-organisers", "/{id}/profile.pdf"):
+        assert client.get(url(path, id=assessment.id)).status_code == 404, path
+
+
+def test_a_member_cannot_see_a_profile_shared_with_organisers(
+    client, login_as, create_user, member, version
+):
+    assessment = submitted(member, version)
+    share_with_organisers(assessment)
+    login_as(create_user())
+
+    assert client.get(url("/{id}/shared-with-organisers", id=assessment.id)).status_code == 403
+    assert client.get(url("/{id}/profile.pdf", id=assessment.id)).status_code == 404
+
+
+def test_answers_posted_after_the_session_expired_come_back_after_signing_in(
+    client, login_as, member, version
+):
+    assessment = start(member, version)
+    _db.session.commit()
+    page = url("/{id}/categories/content", id=assessment.id)
+
+    response = client.post(
+        page, data={"level_CONT": "4", "evidence_CONT": "Typed while signed out", "save_later": "y"}
+    )
+
+    assert response.status_code == 302
+    assert "/sign-in?next=" in response.headers["Location"], response.headers["Location"]
+    assert assessment.rating_for("CONT").level is None
+    login_as(member)
+    restored = check_page(client.get(page))
+    assert "You were signed out. Check your answers and save them." in restored.get_text()
+    assert restored.find("textarea", id="evidence_CONT").get_text() == "Typed while signed out"
+    assert restored.find("input", id="level_CONT-4").has_attr("checked")
+    again = check_page(client.get(page))
+    assert "You were signed out" not in again.get_text()
+    assert again.find("textarea", id="evidence_CONT").get_text() == ""
+
+
+def test_answers_are_kept_only_for_the_page_they_were_posted_to(client, login_as, member, version):
+    assessment = start(member, version)
+    _db.session.commit()
+
+    other_code = next(
+        skill.category_code
+        for skill in version.skills
+        if assessment.rating_for(skill.code) and skill.category_code != "content"
+    )
+
+    client.post(url("/{id}/categories/content", id=assessment.id), data={"level_CONT": "4"})
+    login_as(member)
+    other = check_page(
+        client.get(url("/{id}/categories/{code}", id=assessment.id, code=other_code))
+    )
+
+    assert "You were signed out" not in other.get_text()
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.usefixtures("csrf_on")
+def test_a_signed_in_post_without_a_csrf_token_is_still_refused(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id), data={"level_CONT": "4"}
+    )
+
+    assert response.status_code == 400
+    assert assessment.rating_for("CONT").level is None
+
+
+@pytest.mark.usefixtures("csrf_on")
+def test_a_post_after_the_session_and_its_csrf_token_expired_is_kept(client, member, version):
+    assessment = start(member, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id), data={"level_CONT": "4"}
+    )
+
+    assert "/sign-in?next=" in response.headers["Location"]
+    assert "skillsreg_kept_form=" in response.headers["Set-Cookie"]
+
+
+def test_answers_too_long_to_keep_are_not_kept_and_the_member_is_told(client, member, version):
+    assessment = start(member, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id),
+        data={"level_CONT": "4", "evidence_CONT": secrets.token_urlsafe(3000)},
+    )
+
+    assert "skillsreg_kept_form=" not in response.headers.get("Set-Cookie", "")
+    with client.session_transaction() as session:
+        assert "too long to keep" in str(session.get("_flashes"))
