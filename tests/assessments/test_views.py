@@ -164,6 +164,8 @@ def test_another_members_assessment_is_not_found(client, login_as, create_user, 
         "/{id}/share",
     ):
         assert client.get(url(path, id=assessment.id)).status_code == 404, path
+    for path in ("/{id}/categories/content", "/{id}/check-answers", "/{id}/share"):
+        assert client.post(url(path, id=assessment.id), data={}).status_code == 404, path
 
 
 def test_two_assessments_can_be_compared(client, signed_in, version):
