@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from skillsreg.accounts.rules import Sector
 from skillsreg.extensions import db
 from skillsreg.workshops import services
 from skillsreg.workshops.models import Workshop, WorkshopStatus
-from skillsreg.workshops.services import WorkshopDetails
+from skillsreg.workshops.services import LONDON, WorkshopDetails
 
 DEMO_WORKSHOPS = [
     WorkshopDetails(
@@ -67,10 +68,26 @@ DEMO_WORKSHOPS = [
 ]
 
 
+def next_occurrence(details: WorkshopDetails, today: date) -> WorkshopDetails:
+    """The same workshop in the first year whose closing date has not passed.
+
+    The seed's events are dated 25 and 27 November and 1 December; keeping the day and month
+    but rolling the year means a newcomer can always try applying, whenever they run the demo.
+    """
+    lead = details.day - details.closes_on
+    year = today.year
+    while date(year, details.day.month, details.day.day) - lead < today:
+        year += 1
+    day = date(year, details.day.month, details.day.day)
+    return dataclasses.replace(details, day=day, closes_on=day - lead)
+
+
 def load_demo_workshops(now: datetime) -> list[Workshop]:
     """Create and publish the demo workshops that do not exist yet (found by title and date)."""
     workshops = []
-    for details in DEMO_WORKSHOPS:
+    today = now.astimezone(LONDON).date()
+    for template in DEMO_WORKSHOPS:
+        details = next_occurrence(template, today)
         slug = services.slug_for(details.title, details.day)
         workshop = db.session.scalar(sa.select(Workshop).where(Workshop.slug == slug))
         if workshop is None:

@@ -151,6 +151,7 @@ def live_server(
             "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD,
             env=env,
         )  # fmt: skip
+        load_shipped_data(env)
         server = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn",
@@ -178,6 +179,29 @@ def live_server(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+SHIPPED_FRAMEWORKS = ("1.0.0.yaml", "1.1.0.yaml")
+LOAD_DEMO_WORKSHOPS = """
+from skillsreg.app import create_app
+from skillsreg.core.db import utcnow
+from skillsreg.extensions import db
+from skillsreg.workshops.demo import load_demo_workshops
+
+with create_app().app_context():
+    load_demo_workshops(utcnow())
+    db.session.commit()
+"""
+
+
+def load_shipped_data(env: dict[str, str]) -> None:
+    """Import the shipped framework (1.0.0 published, 1.1.0 in consultation) and the demo
+    workshops, before the server starts, as an operator would."""
+    for name in SHIPPED_FRAMEWORKS:
+        flask("frameworks", "import", f"frameworks/web-professionals/{name}", env=env)
+    command = [sys.executable, "-c", LOAD_DEMO_WORKSHOPS]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"demo workshops failed:\n{result.stdout}{result.stderr}"
 
 
 def healthy(url: str) -> bool:

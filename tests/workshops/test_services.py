@@ -281,3 +281,15 @@ def test_demo_workshops_are_loaded_once_and_open_on_23_november(db):
     assert london.capacity == 24
     assert all(w.is_open(NOW) for w in first)
     assert brighton.closes_at < brighton.starts_at
+
+
+def test_demo_workshops_keep_their_day_and_month_but_are_always_open_to_apply():
+    from datetime import date
+
+    from skillsreg.workshops.demo import DEMO_WORKSHOPS, next_occurrence
+
+    london = DEMO_WORKSHOPS[0]
+    assert next_occurrence(london, date(2026, 11, 23)).day == date(2026, 11, 27)
+    later = next_occurrence(london, date(2026, 11, 25))
+    assert later.day == date(2027, 11, 27)
+    assert later.closes_on == date(2027, 11, 24)
