@@ -10,10 +10,10 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy.exc import OperationalError
@@ -23,11 +23,13 @@ from skillsreg.api import openapi, queries, serializers
 from skillsreg.api.serializers import Json
 from skillsreg.core.auth import public
 from skillsreg.extensions import csrf, db
-from skillsreg.frameworks.models import Framework, FrameworkVersion, VersionStatus
+from skillsreg.frameworks.models import Framework, FrameworkVersion, Role, Skill, VersionStatus
 from skillsreg.frameworks.rules import compare_versions
 from skillsreg.frameworks.store import load_version, load_versions, version_document
 
 log = logging.getLogger(__name__)
+
+Coded = TypeVar("Coded", Skill, Role)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # nothing here changes data, and other methods are refused below
@@ -107,6 +109,15 @@ def list_skills(slug: str, version: str) -> Response:
     return respond(freshness(found, moving=version == "latest"), build)
 
 
+def _by_code(items: Iterable[Coded], code: str, version: FrameworkVersion, noun: str) -> Coded:
+    """The skill or role with this code, or a JSON 404 that names what was missing."""
+    found = next((item for item in items if item.code == code), None)
+    if found is None:
+        slug = version.framework.slug
+        abort(404, description=f"Version {version.number} of {slug} has no {noun} {code}")
+    return found
+
+
 @bp.get("/frameworks/<slug>/versions/<version>/skills/<code>")
 @public
 def show_skill(slug: str, version: str, code: str) -> Response:
@@ -115,10 +126,7 @@ def show_skill(slug: str, version: str, code: str) -> Response:
 
     def build() -> Json:
         loaded = load_version(found.id)
-        skill = next((skill for skill in loaded.skills if skill.code == code), None)
-        if skill is None:
-            abort(404, description=f"Version {loaded.number} of {slug} has no skill {code}")
-        return serializers.skill_json(loaded, skill)
+        return serializers.skill_json(loaded, _by_code(loaded.skills, code, loaded, "skill"))
 
     return respond(freshness(found, moving=version == "latest"), build)
 
@@ -142,10 +150,7 @@ def show_role(slug: str, version: str, code: str) -> Response:
 
     def build() -> Json:
         loaded = load_version(found.id)
-        role = next((role for role in loaded.roles if role.code == code), None)
-        if role is None:
-            abort(404, description=f"Version {loaded.number} of {slug} has no role {code}")
-        return serializers.role_json(loaded, role)
+        return serializers.role_json(loaded, _by_code(loaded.roles, code, loaded, "role"))
 
     return respond(freshness(found, moving=version == "latest"), build)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -88,20 +89,11 @@ def start_assessment(slug: str):
     form = AssessmentStartForm()
     form.role_level.choices = _role_level_choices(version)
     if form.validate_on_submit():
-        role_code, _, level_code = form.role_level.data.partition("/")
-        try:
-            assessment = services.start_assessment(
-                user=current_user,
-                version=version,
-                role_code=role_code,
-                role_level_code=level_code,
-                now=utcnow(),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("assessments.show_assessment", assessment_id=assessment.id))
+        started = _begin(
+            form, lambda **role: services.start_assessment(user=current_user, **role), version
+        )
+        if started is not None:
+            return started
     return render_template(
         "assessments/start_assessment.html",
         title="Start a self-assessment",
@@ -109,6 +101,20 @@ def start_assessment(slug: str):
         framework=framework,
         version=version,
     )
+
+
+def _begin(form: Any, start: Callable[..., Assessment], version: FrameworkVersion) -> Any:
+    """Start (or carry forward) an assessment for the chosen role level; None on refusal."""
+    role_code, _, level_code = form.role_level.data.partition("/")
+    try:
+        assessment = start(
+            version=version, role_code=role_code, role_level_code=level_code, now=utcnow()
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None
+    db.session.commit()
+    return redirect(url_for("assessments.show_assessment", assessment_id=assessment.id))
 
 
 @bp.route("/carry-forward/<slug>", methods=["GET", "POST"])
@@ -121,20 +127,11 @@ def carry_forward(slug: str):
     form = CarryForwardForm(role_level=f"{previous.role_code}/{previous.role_level_code}")
     form.role_level.choices = _role_level_choices(version)
     if form.validate_on_submit():
-        role_code, _, level_code = form.role_level.data.partition("/")
-        try:
-            assessment = services.carry_forward_assessment(
-                previous,
-                version=version,
-                role_code=role_code,
-                role_level_code=level_code,
-                now=utcnow(),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("assessments.show_assessment", assessment_id=assessment.id))
+        started = _begin(
+            form, lambda **role: services.carry_forward_assessment(previous, **role), version
+        )
+        if started is not None:
+            return started
     return render_template(
         "assessments/carry_forward.html",
         title=f"Carry your assessment forward to version {version.number}",
