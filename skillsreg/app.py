@@ -74,9 +74,14 @@ def register_models() -> None:
     """Import every domain's models so the metadata (and so Alembic) knows all tables."""
     import skillsreg.accounts.models
     import skillsreg.assessments.models
+    import skillsreg.core.audit
     import skillsreg.core.mail
     import skillsreg.frameworks.models
-    import skillsreg.workshops.models  # noqa: F401
+    import skillsreg.library.models
+    import skillsreg.register.models
+    import skillsreg.workshops.models
+    import skillsreg.workshops.offers.models
+    import skillsreg.workshops.selection.models  # noqa: F401
 
 
 def register_templates(app: Flask) -> None:
@@ -108,6 +113,10 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.views import bp as core_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
+    from skillsreg.library.views import bp as library_bp
+    from skillsreg.register.views import bp as register_bp
+    from skillsreg.workshops.offers.views import bp as offers_bp
+    from skillsreg.workshops.selection.views import bp as selection_bp
     from skillsreg.workshops.views import bp as workshops_bp
 
     app.register_blueprint(core_bp)
@@ -117,6 +126,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(offers_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(library_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -144,8 +157,12 @@ def register_cli(app: Flask) -> None:
     from skillsreg.accounts.cli import users_cli
     from skillsreg.core.cli import demo_cli, mail_cli
     from skillsreg.frameworks.cli import frameworks_cli
+    from skillsreg.register.cli import data_cli
+    from skillsreg.workshops.cli import workshops_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(frameworks_cli)
+    app.cli.add_command(workshops_cli)
+    app.cli.add_command(data_cli)

@@ -1,1 +1,1 @@
-"""library domain."""
+"""The community library: documents, versions, files, the Atom feed and publishing targets."""

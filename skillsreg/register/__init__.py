@@ -1,1 +1,1 @@
-"""register domain."""
+"""The consent-based register of interested people and its published snapshots."""

@@ -1,0 +1,1 @@
+"""Offers, the waiting list, invitations and attendance."""

@@ -1,0 +1,9 @@
+"""`flask workshops ...` commands of the offers part."""
+
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+
+def add_commands(group: AppGroup) -> None:
+    """Attach this part's commands to `flask workshops`."""

@@ -1,0 +1,1 @@
+"""Selection rounds: the optimiser's proposals, organisers' overrides, recorded runs."""
