@@ -45,8 +45,25 @@ def test_the_context_holds_plain_values_for_every_rated_skill(assessment):
     assert (cont["status"], cont["status_label"]) == ("meets", "Meets")
     assert context["total"]["above"] == 3
     expected = [skill["code"] for skill in skills if skill["expected"]]
-    assert [skill["code"] for skill in context["gap_skills"]] == expected
     assert len(expected) == context["total"]["expected"]
+
+
+def test_the_chart_scales_each_category_to_the_widest_and_splits_met_from_short(app, assessment):
+    view = queries.assessment_view(assessment)
+    context = pdf.profile_context(view, version_url="https://x/frameworks/wp/1.0.0")
+
+    charted = [category for category in context["categories"] if category["counts"]["expected"]]
+    widths = [category["chart"]["met"] + category["chart"]["short"] for category in charted]
+    assert max(widths) == pytest.approx(pdf.CHART_WIDTH_MM)
+    for category, width in zip(charted, widths, strict=True):
+        counts = category["counts"]
+        met = counts["meets"] + counts["above"]
+        assert width == pytest.approx(
+            pdf.CHART_WIDTH_MM * counts["expected"] / max(c["counts"]["expected"] for c in charted),
+            abs=0.1,
+        )
+        assert (category["chart"]["met"] > 0) == (met > 0)
+        assert (category["chart"]["short"] > 0) == (met < counts["expected"])
 
 
 def test_the_template_shows_every_skill_with_its_level_descriptor_and_evidence(app, assessment):
@@ -67,7 +84,12 @@ def test_the_template_shows_every_skill_with_its_level_descriptor_and_evidence(a
     assert "3 Practitioner" in html
     assert escape(cont["descriptor"]) in html
     assert "Meets: expects 3 Practitioner" in html
-    assert html.count('class="bar you') == len(context["gap_skills"])
+    charted = [category for category in context["categories"] if category["counts"]["expected"]]
+    bars = html.count('class="bar met"') + html.count('class="bar short"')
+    assert bars == sum(
+        bool(category["chart"]["met"]) + bool(category["chart"]["short"]) for category in charted
+    )
+    assert bars >= len(charted)
 
 
 def pdf_text(body: bytes) -> bytes:
@@ -134,3 +156,19 @@ def test_an_administrator_may_download_but_another_member_may_not(
     assert allowed.status_code == 200
     refused.close()
     allowed.close()
+
+
+def test_the_garbage_collector_is_paused_only_while_rendering():
+    import gc
+
+    assert gc.isenabled()
+    with pdf.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
