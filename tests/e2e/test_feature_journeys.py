@@ -29,6 +29,8 @@ pytestmark = pytest.mark.e2e
 
 FRAMEWORK = "Skills framework for public-sector web professionals"
 SLUG = "web-professionals"
+# Grace assesses herself against 1.0.0 early on and carries it forward once 1.1.0 is published.
+GRACE = new_person("Grace Hopper")
 
 
 def test_anyone_browses_the_framework_compares_versions_and_downloads_it(page: Page) -> None:
@@ -79,10 +81,22 @@ def rate_every_skill_on_the_page(page: Page) -> int:
     return skills.count()
 
 
+def rate_unrated_skills(page: Page) -> int:
+    """Choose the lowest level for each skill of the page that has no answer yet."""
+    skills = page.get_by_role("group", name=re.compile(r"^Your level in "))
+    rated = 0
+    for number in range(skills.count()):
+        radios = skills.nth(number).get_by_role("radio")
+        if not any(radios.nth(i).is_checked() for i in range(radios.count())):
+            radios.first.check()
+            rated += 1
+    return rated
+
+
 def test_a_member_assesses_themselves_as_a_web_manager_and_downloads_the_profile(
     page: Page,
 ) -> None:
-    sign_up(page, new_person("Grace Hopper"))
+    sign_up(page, GRACE)
     visit(page, "/assessments/")
     page.get_by_role("button", name="Start a new self-assessment").click()
     expect_page(page, "Start a self-assessment")
@@ -286,3 +300,49 @@ def test_an_organiser_edits_the_consultation_release_notes_and_publishes_it(
     expect(latest.get_by_role("link")).to_have_text("Version 1.1.0")
     visit(page, f"/frameworks/{SLUG}/latest", heading="Version 1.1.0")
     expect(page.get_by_text("Published after the consultation closed.")).to_be_visible()
+
+
+def test_a_member_carries_their_assessment_forward_to_the_newly_published_version(
+    page: Page,
+) -> None:
+    # Runs after the publishing journey above: 1.1.0 is now the latest published version.
+    sign_in(page, GRACE.email, GRACE.password)
+    expect_page(page, "Your account")
+    check_accessibility(page)
+    visit(page, "/assessments/", heading="Your self-assessments")
+    page.get_by_role("link", name=re.compile(r"^Carry your .* assessment forward$")).click()
+    expect_page(page, "Carry your assessment forward to version 1.1.0")
+    check_accessibility(page)
+    page.get_by_role("button", name="Carry forward").click()
+    expect_page(page, "Your self-assessment")
+    expect(
+        page.get_by_text(re.compile(r"carried forward skills? needs? your confirmation"))
+    ).to_be_visible()
+    rated = page.locator(".govuk-summary-list").inner_text()
+    assert re.search(r"[1-9]\d* of \d+ skills rated", rated), rated
+    check_accessibility(page)
+
+    # The first category needing confirmation shows the old descriptor beside the new one.
+    tasks = page.locator(".govuk-task-list")
+    tasks.locator(".govuk-task-list__item").filter(has_text="to confirm").first.get_by_role(
+        "link"
+    ).click()
+    expect(page.get_by_text("Compare with your previous answer").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"your level .* in version 1\.0\.0")).first).to_be_visible()
+    check_accessibility(page)
+
+    # Go through every category, keeping carried answers and rating new skills.
+    heading = page.get_by_role("heading", level=1)
+    while (current := heading.inner_text()) != "Check your answers before submitting":
+        check_accessibility(page)
+        rate_unrated_skills(page)
+        page.get_by_role("button", name="Save and continue").click()
+        expect(heading).not_to_have_text(current)
+    check_accessibility(page)
+    page.get_by_role("button", name="Submit self-assessment").click()
+    expect_page(page, "Self-assessment submitted")
+    check_accessibility(page)
+    page.get_by_role("link", name="See your result and gaps").click()
+    expect_page(page, "Your self-assessment result")
+    expect(page.get_by_text("version 1.1.0").first).to_be_visible()
+    check_accessibility(page)
