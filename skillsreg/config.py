@@ -68,6 +68,10 @@ class Config:
     FRAMEWORKS_DIR = os.environ.get("FRAMEWORKS_DIR", str(ROOT / "frameworks"))
     DEMO_DATA = False
 
+    OFFER_EXPIRY_DAYS = _env_int("OFFER_EXPIRY_DAYS", 5)
+    REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
+    LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
+
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
         return self.REDIS_URL or "memory://"
