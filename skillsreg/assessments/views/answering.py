@@ -1,15 +1,14 @@
-"""Self-assessment pages: start, rate skills by category, submit, results, history, PDF, share."""
+"""Pages for taking a self-assessment: start or carry forward, rate, check and submit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
-from skillsreg.assessments import pdf, queries, services
+from skillsreg.assessments import queries, services
 from skillsreg.assessments.forms import (
     AssessmentStartForm,
     CarryForwardForm,
@@ -18,11 +17,15 @@ from skillsreg.assessments.forms import (
     category_rating_form,
 )
 from skillsreg.assessments.models import Assessment
-from skillsreg.assessments.rules import compare_assessments as compare_levels
+from skillsreg.assessments.views import bp
+from skillsreg.assessments.views.support import (
+    current_version,
+    own_assessment,
+    own_draft,
+    role_level_choices,
+)
 from skillsreg.core.auth import (
-    organiser_required,
     pop_kept_form,
-    public,
     signed_in,
     signed_in_keeping_form,
 )
@@ -30,42 +33,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
-from skillsreg.frameworks.models import Framework, FrameworkVersion
-from skillsreg.frameworks.services import find_framework, latest_published
-from skillsreg.frameworks.store import load_version
-
-bp = Blueprint("assessments", __name__, url_prefix="/assessments")
-
-
-def _own(assessment_id: int) -> Assessment:
-    """The signed-in member's assessment; anyone else's is 'not found', never 'forbidden'."""
-    assessment = queries.find_assessment(assessment_id, owner=current_user)
-    if assessment is None:
-        abort(404)
-    return assessment
-
-
-def _own_draft(assessment_id: int) -> Assessment:
-    assessment = _own(assessment_id)
-    if assessment.is_submitted:
-        flash("This assessment has been submitted and can no longer be changed")
-        abort(redirect(url_for("assessments.show_result", assessment_id=assessment_id)))
-    return assessment
-
-
-def _current_version(slug: str) -> tuple[Framework, FrameworkVersion]:
-    framework = find_framework(slug)
-    version = latest_published(framework) if framework else None
-    if framework is None or version is None:
-        abort(404)
-    return framework, load_version(version.id)
-
-
-def _role_level_choices(version: FrameworkVersion) -> list[tuple[str, str]]:
-    choices = [("", "Choose a role level")]
-    for role in version.roles:
-        choices += [(f"{role.code}/{s.code}", f"{role.name}: {s.name}") for s in role.levels]
-    return choices
+from skillsreg.frameworks.models import FrameworkVersion
 
 
 @bp.route("/")
@@ -85,9 +53,9 @@ def list_assessments():
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @signed_in
 def start_assessment(slug: str):
-    framework, version = _current_version(slug)
+    framework, version = current_version(slug)
     form = AssessmentStartForm()
-    form.role_level.choices = _role_level_choices(version)
+    form.role_level.choices = role_level_choices(version)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.start_assessment(user=current_user, **role), version
@@ -120,12 +88,12 @@ def _begin(form: Any, start: Callable[..., Assessment], version: FrameworkVersio
 @bp.route("/carry-forward/<slug>", methods=["GET", "POST"])
 @signed_in
 def carry_forward(slug: str):
-    framework, version = _current_version(slug)
+    framework, version = current_version(slug)
     previous = services.latest_submitted(current_user, framework_id=framework.id)
     if previous is None or previous.version.sort_key >= version.sort_key:
         abort(404)
     form = CarryForwardForm(role_level=f"{previous.role_code}/{previous.role_level_code}")
-    form.role_level.choices = _role_level_choices(version)
+    form.role_level.choices = role_level_choices(version)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.carry_forward_assessment(previous, **role), version
@@ -144,7 +112,7 @@ def carry_forward(slug: str):
 @bp.route("/<int:assessment_id>")
 @signed_in
 def show_assessment(assessment_id: int):
-    assessment = _own(assessment_id)
+    assessment = own_assessment(assessment_id)
     if assessment.is_submitted:
         return redirect(url_for("assessments.show_result", assessment_id=assessment_id))
     view = queries.assessment_view(assessment) or abort(404)
@@ -159,7 +127,7 @@ def show_assessment(assessment_id: int):
 @bp.route("/<int:assessment_id>/categories/<code>", methods=["GET", "POST"])
 @signed_in_keeping_form
 def rate_category(assessment_id: int, code: str):
-    assessment = _own_draft(assessment_id)
+    assessment = own_draft(assessment_id)
     view = queries.assessment_view(assessment) or abort(404)
     group = view.group(code) or abort(404)
     kept = pop_kept_form() if request.method == "GET" else None
@@ -222,7 +190,7 @@ def _after_saving(form: Any, view: queries.AssessmentView, code: str) -> str:
 @bp.route("/<int:assessment_id>/add-skill", methods=["GET", "POST"])
 @signed_in
 def add_skill(assessment_id: int):
-    assessment = _own_draft(assessment_id)
+    assessment = own_draft(assessment_id)
     view = queries.assessment_view(assessment) or abort(404)
     form = SkillAddForm()
     form.skill.choices = [("", "Choose a skill")] + [
@@ -250,7 +218,7 @@ def add_skill(assessment_id: int):
 @bp.route("/<int:assessment_id>/skills/<code>/remove", methods=["POST"])
 @signed_in
 def remove_skill(assessment_id: int, code: str):
-    assessment = _own_draft(assessment_id)
+    assessment = own_draft(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -265,7 +233,7 @@ def remove_skill(assessment_id: int, code: str):
 @bp.route("/<int:assessment_id>/check-answers", methods=["GET", "POST"])
 @signed_in
 def check_answers(assessment_id: int):
-    assessment = _own_draft(assessment_id)
+    assessment = own_draft(assessment_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -287,143 +255,11 @@ def check_answers(assessment_id: int):
 @bp.route("/<int:assessment_id>/submitted")
 @signed_in
 def show_confirmation(assessment_id: int):
-    assessment = _own(assessment_id)
+    assessment = own_assessment(assessment_id)
     if not assessment.is_submitted:
         abort(404)
     return render_template(
         "assessments/show_confirmation.html",
         title="Self-assessment submitted",
         assessment=assessment,
-    )
-
-
-def _against(value: str | None) -> tuple[str, str] | None:
-    role_code, _, level_code = (value or "").partition("/")
-    return (role_code, level_code) if role_code and level_code else None
-
-
-@bp.route("/<int:assessment_id>/result")
-@signed_in
-def show_result(assessment_id: int):
-    assessment = _own(assessment_id)
-    view = queries.assessment_view(assessment, against=_against(request.args.get("against")))
-    if view is None:
-        abort(404)
-    return render_template(
-        "assessments/show_result.html",
-        title="Your self-assessment result",
-        view=view,
-        choices=_role_level_choices(view.version)[1:],
-        own=f"{assessment.role_code}/{assessment.role_level_code}",
-        suggestions=queries.suggested_workshops(view, now=utcnow()),
-    )
-
-
-@bp.route("/<int:assessment_id>/shared-with-organisers")
-@organiser_required
-def show_shared_with_organisers(assessment_id: int):
-    assessment = queries.find_assessment(assessment_id)
-    if assessment is None or not assessment.is_submitted:
-        abort(404)
-    if not queries.is_shared_with_organisers(assessment.id):
-        abort(404)
-    view = queries.assessment_view(assessment) or abort(404)
-    return render_template(
-        "assessments/show_shared.html",
-        title=f"Skills profile of {assessment.user.name}",
-        view=view,
-        pdf_url=url_for("assessments.download_pdf", assessment_id=assessment.id),
-    )
-
-
-@bp.route("/compare")
-@signed_in
-def compare_assessments():
-    submitted = queries.submitted_of(current_user)
-    chosen = {str(a.id): a for a in submitted}
-    first, second = (
-        chosen.get(request.args.get("first", "")),
-        chosen.get(request.args.get("second", "")),
-    )
-    comparison = compare_levels(first.levels(), second.levels()) if first and second else None
-    names = queries.skill_names([a.version_id for a in (first, second) if a])
-    return render_template(
-        "assessments/compare_assessments.html",
-        title="Compare two self-assessments",
-        submitted=submitted,
-        first=first,
-        second=second,
-        comparison=comparison,
-        names=names,
-    )
-
-
-@bp.route("/<int:assessment_id>/profile.pdf")
-@signed_in
-def download_pdf(assessment_id: int):
-    assessment = queries.find_assessment(assessment_id)
-    if assessment is None:
-        abort(404)
-    if not assessment.is_submitted or not _may_download(assessment):
-        abort(404)
-    body = pdf.profile_pdf(assessment)
-    db.session.commit()  # keeps a newly rendered PDF for the next download
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{pdf.filename(assessment)}"'},
-    )
-
-
-def _may_download(assessment: Assessment) -> bool:
-    if assessment.user_id == current_user.id or current_user.is_administrator:
-        return True
-    return current_user.is_organiser and queries.is_shared_with_organisers(assessment.id)
-
-
-@bp.route("/<int:assessment_id>/share", methods=["GET", "POST"])
-@signed_in
-def share_assessment(assessment_id: int):
-    assessment = _own(assessment_id)
-    if not assessment.is_submitted:
-        abort(404)
-    form, token = ConfirmForm(), None
-    if form.validate_on_submit():
-        token = services.create_share_link(assessment, now=utcnow())
-        db.session.commit()
-    # The link is shown once, in this response: only its hash is stored.
-    return render_template(
-        "assessments/share_assessment.html",
-        title="Share your skills profile",
-        form=form,
-        assessment=assessment,
-        link=token and url_for("assessments.show_shared", token=token, _external=True),
-    )
-
-
-@bp.route("/<int:assessment_id>/share/revoke", methods=["POST"])
-@signed_in
-def revoke_share(assessment_id: int):
-    assessment = _own(assessment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.revoke_share_link(assessment)
-    db.session.commit()
-    flash("The link no longer works. Anyone who had it can no longer see your profile.", "success")
-    return redirect(url_for("assessments.share_assessment", assessment_id=assessment_id))
-
-
-@bp.route("/shared/<token>")
-@public
-def show_shared(token: str):
-    assessment = services.find_shared(token)
-    if assessment is None:
-        abort(404)
-    view = queries.assessment_view(assessment)
-    if view is None:
-        abort(404)
-    return render_template(
-        "assessments/show_shared.html",
-        title=f"Skills profile of {assessment.user.name}",
-        view=view,
     )

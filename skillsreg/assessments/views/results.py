@@ -1,0 +1,158 @@
+"""Pages for a submitted self-assessment: result, comparison, PDF profile and share links."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from skillsreg.assessments import pdf, queries, services
+from skillsreg.assessments.forms import (
+    ConfirmForm,
+)
+from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.rules import compare_assessments as compare_levels
+from skillsreg.assessments.views import bp
+from skillsreg.assessments.views.support import (
+    own_assessment,
+    role_level_choices,
+)
+from skillsreg.core.auth import (
+    organiser_required,
+    public,
+    signed_in,
+)
+from skillsreg.core.db import utcnow
+from skillsreg.extensions import db
+
+
+def _against(value: str | None) -> tuple[str, str] | None:
+    role_code, _, level_code = (value or "").partition("/")
+    return (role_code, level_code) if role_code and level_code else None
+
+
+@bp.route("/<int:assessment_id>/result")
+@signed_in
+def show_result(assessment_id: int):
+    assessment = own_assessment(assessment_id)
+    view = queries.assessment_view(assessment, against=_against(request.args.get("against")))
+    if view is None:
+        abort(404)
+    return render_template(
+        "assessments/show_result.html",
+        title="Your self-assessment result",
+        view=view,
+        choices=role_level_choices(view.version)[1:],
+        own=f"{assessment.role_code}/{assessment.role_level_code}",
+        suggestions=queries.suggested_workshops(view, now=utcnow()),
+    )
+
+
+@bp.route("/<int:assessment_id>/shared-with-organisers")
+@organiser_required
+def show_shared_with_organisers(assessment_id: int):
+    assessment = queries.find_assessment(assessment_id)
+    if assessment is None or not assessment.is_submitted:
+        abort(404)
+    if not queries.is_shared_with_organisers(assessment.id):
+        abort(404)
+    view = queries.assessment_view(assessment) or abort(404)
+    return render_template(
+        "assessments/show_shared.html",
+        title=f"Skills profile of {assessment.user.name}",
+        view=view,
+        pdf_url=url_for("assessments.download_pdf", assessment_id=assessment.id),
+    )
+
+
+@bp.route("/compare")
+@signed_in
+def compare_assessments():
+    submitted = queries.submitted_of(current_user)
+    chosen = {str(a.id): a for a in submitted}
+    first, second = (
+        chosen.get(request.args.get("first", "")),
+        chosen.get(request.args.get("second", "")),
+    )
+    comparison = compare_levels(first.levels(), second.levels()) if first and second else None
+    names = queries.skill_names([a.version_id for a in (first, second) if a])
+    return render_template(
+        "assessments/compare_assessments.html",
+        title="Compare two self-assessments",
+        submitted=submitted,
+        first=first,
+        second=second,
+        comparison=comparison,
+        names=names,
+    )
+
+
+@bp.route("/<int:assessment_id>/profile.pdf")
+@signed_in
+def download_pdf(assessment_id: int):
+    assessment = queries.find_assessment(assessment_id)
+    if assessment is None:
+        abort(404)
+    if not assessment.is_submitted or not _may_download(assessment):
+        abort(404)
+    body = pdf.profile_pdf(assessment)
+    db.session.commit()  # keeps a newly rendered PDF for the next download
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{pdf.filename(assessment)}"'},
+    )
+
+
+def _may_download(assessment: Assessment) -> bool:
+    if assessment.user_id == current_user.id or current_user.is_administrator:
+        return True
+    return current_user.is_organiser and queries.is_shared_with_organisers(assessment.id)
+
+
+@bp.route("/<int:assessment_id>/share", methods=["GET", "POST"])
+@signed_in
+def share_assessment(assessment_id: int):
+    assessment = own_assessment(assessment_id)
+    if not assessment.is_submitted:
+        abort(404)
+    form, token = ConfirmForm(), None
+    if form.validate_on_submit():
+        token = services.create_share_link(assessment, now=utcnow())
+        db.session.commit()
+    # The link is shown once, in this response: only its hash is stored.
+    return render_template(
+        "assessments/share_assessment.html",
+        title="Share your skills profile",
+        form=form,
+        assessment=assessment,
+        link=token and url_for("assessments.show_shared", token=token, _external=True),
+    )
+
+
+@bp.route("/<int:assessment_id>/share/revoke", methods=["POST"])
+@signed_in
+def revoke_share(assessment_id: int):
+    assessment = own_assessment(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_share_link(assessment)
+    db.session.commit()
+    flash("The link no longer works. Anyone who had it can no longer see your profile.", "success")
+    return redirect(url_for("assessments.share_assessment", assessment_id=assessment_id))
+
+
+@bp.route("/shared/<token>")
+@public
+def show_shared(token: str):
+    assessment = services.find_shared(token)
+    if assessment is None:
+        abort(404)
+    view = queries.assessment_view(assessment)
+    if view is None:
+        abort(404)
+    return render_template(
+        "assessments/show_shared.html",
+        title=f"Skills profile of {assessment.user.name}",
+        view=view,
+    )
