@@ -12,7 +12,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
-from skillsreg.workshops.demo import load_demo_workshops
+from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
 mail_cli = AppGroup("mail", help="The email outbox.")
@@ -27,7 +27,12 @@ def load_demo() -> None:
         click.echo(message)
     created = load_demo_accounts()
     load_demo_workshops(utcnow())
+    round_tables = load_demo_round_tables(utcnow())
     db.session.commit()
+    click.echo(
+        f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "
+        "waiting for a selection round."
+    )
     click.echo("Demo accounts (development only):")
     for account in DEMO_ACCOUNTS:
         mark = " (new)" if account["email"] in created else ""

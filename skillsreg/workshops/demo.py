@@ -1,13 +1,17 @@
-"""Demo workshops for `make run`: the 27 November London workshop and two breakfast events."""
+"""Demo workshops for `make run`: the 27 November London workshop, two breakfast events, and
+two closed round tables with applicants for trying a selection round."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time
+import random
+import secrets
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from skillsreg.accounts.rules import Sector
+from skillsreg.accounts.services import register_user
 from skillsreg.extensions import db
 from skillsreg.workshops import services
 from skillsreg.workshops.models import Workshop, WorkshopStatus
@@ -100,3 +104,112 @@ def load_demo_workshops(now: datetime) -> list[Workshop]:
         workshops.append(workshop)
     db.session.flush()
     return workshops
+
+
+# Two round tables whose closing date has just passed, with demo applicants, so an organiser can
+# open a selection round over both straight after `make run`. Dates follow the day of loading.
+ROUND_TABLES = [
+    ("Round table: leading web teams, Manchester", "Manchester Central Library", 10),
+    ("Round table: leading web teams, Bristol", "Bristol City Hall", 17),
+]
+ROUND_TABLE_PLACES = 8
+DEMO_APPLICANTS = 36
+FIRST_NAMES = [
+    "Amara", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Gareth", "Hana", "Isla", "Jamal", "Kirsty",
+    "Liam", "Maya", "Niall", "Olu", "Priya", "Quinn", "Rhys", "Sana", "Tom", "Una", "Vik",
+    "Wendy", "Xander", "Yasmin", "Zac",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adeyemi", "Brown", "Campbell", "Dhillon", "Evans", "Fraser", "Green", "Hughes", "Iqbal",
+    "Jones", "Khan", "Lewis", "Murray", "Nowak", "O'Brien", "Patel", "Roberts", "Singh",
+]  # fmt: skip
+ORGANISATIONS = [
+    ("Leeds City Council", Sector.PUBLIC), ("Kent County Council", Sector.PUBLIC),
+    ("Cardiff Council", Sector.PUBLIC), ("NHS Lothian", Sector.PUBLIC),
+    ("Department for Education", Sector.PUBLIC), ("Historic England", Sector.PUBLIC),
+    ("Glasgow City Council", Sector.PUBLIC), ("Bristol City Council", Sector.PUBLIC),
+    ("Citizens Advice", Sector.THIRD), ("Age UK", Sector.THIRD),
+    ("Digital Agency Ltd", Sector.SUPPLIER), ("Public Web Partners", Sector.SUPPLIER),
+    ("Independent consultant", Sector.FREELANCE),
+]  # fmt: skip
+JOBS = ["Web manager", "Head of digital", "Content designer", "Digital team leader",
+        "Web developer", "User researcher"]  # fmt: skip
+
+
+def load_demo_round_tables(now: datetime) -> list[Workshop]:
+    """Create the two closed round tables and their applicants, once (found by title)."""
+    existing = db.session.scalars(
+        sa.select(Workshop).where(Workshop.title.in_([title for title, _, _ in ROUND_TABLES]))
+    ).all()
+    if existing:
+        return list(existing)
+    today = now.astimezone(LONDON).date()
+    opened = now - timedelta(days=14)  # when the workshops were published and people applied
+    workshops = []
+    for title, venue, in_days in ROUND_TABLES:
+        details = WorkshopDetails(
+            title=title,
+            description=(
+                "A day for people who lead public-sector web teams to compare how they recruit, "
+                "develop and keep web professionals, using the skills framework."
+            ),
+            day=today + timedelta(days=in_days),
+            start=time(10, 0),
+            end=time(15, 30),
+            venue=venue,
+            capacity=ROUND_TABLE_PLACES,
+            closes_on=today - timedelta(days=2),
+            prefer_managers=True,
+            max_share_per_sector=60,
+            max_per_organisation=1,
+        )
+        workshop = services.create_workshop(actor=None, details=details, now=opened)
+        services.publish_workshop(workshop, now=opened)
+        workshops.append(workshop)
+    _load_demo_applicants(workshops, now=opened)
+    db.session.flush()
+    return workshops
+
+
+def _load_demo_applicants(workshops: list[Workshop], *, now: datetime) -> None:
+    """Demo people from several sectors and organisations who applied for one or both."""
+    draw = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+    for number in range(DEMO_APPLICANTS):
+        first, last = FIRST_NAMES[number % len(FIRST_NAMES)], draw.choice(LAST_NAMES)
+        organisation, sector = draw.choice(ORGANISATIONS)
+        user = register_user(
+            name=f"{first} {last}",
+            email=f"demo.applicant.{number + 1}@example.org",
+            password=secrets.token_urlsafe(24),
+            organisation=organisation,
+            sector=sector,
+            job_title=draw.choice(JOBS),
+            web_groups=["web-manager"],
+            now=now,
+            is_demo=True,
+        )
+        chosen = draw.sample(workshops, k=draw.choice([1, 2, 2]))
+        manages = draw.random() < 0.55
+        eoi = services.start_interest(user, now=now)
+        services.choose_workshops(
+            eoi,
+            workshop_ids=[workshop.id for workshop in chosen],
+            wants_to_comment_on_draft=draw.random() < 0.3,
+            now=now,
+        )
+        services.rank_choices(
+            eoi,
+            ranks={workshop.id: rank for rank, workshop in enumerate(chosen, start=1)},
+            availability={workshop.id: draw.random() < 0.85 for workshop in chosen},
+            now=now,
+        )
+        services.answer_questions(
+            eoi,
+            experience=f"{user.job_title} at {organisation}; runs the website and its content.",
+            manages_web_team=manages,
+            years_managing=draw.randint(1, 12) if manages else None,
+            share_assessment=False,
+            access_needs=None,
+            now=now,
+        )
+        services.submit_interest(eoi, now=now)
