@@ -1,0 +1,89 @@
+"""`flask workshops allocate`: an exported round solved again offline gives the same allocation."""
+
+from __future__ import annotations
+
+import json
+
+from skillsreg.workshops.selection import services
+from skillsreg.workshops.selection.cli import INVALID
+from tests.workshops.selection.conftest import NOW
+
+
+def exported_run(make_workshop, apply, create_user, open_round, organiser, seed=9):
+    london, leeds = make_workshop(capacity=2), make_workshop(capacity=1)
+    for n in range(6):
+        person = create_user(organisation=f"Council {n % 2}")
+        apply(person, *((london, leeds) if n % 2 else (leeds, london)), manages=n < 2, years=n)
+    round_ = open_round(london, leeds, max_places_per_person=1)
+    return services.run_round(round_, seed=seed, actor=organiser, now=NOW)
+
+
+def test_an_exported_round_solved_again_gives_the_recorded_allocation(
+    runner, tmp_path, make_workshop, apply, create_user, open_round, organiser
+):
+    run = exported_run(make_workshop, apply, create_user, open_round, organiser)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps({**run.input_document, "seed": run.seed}))
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert output["assignments"] == run.result["assignments"]
+    assert output["seed"] == 9
+    assert output["input_hash"] == run.input_hash
+    assert output["objective"] == run.objective
+    assert output["status"] == "optimal"
+    assert output["gap"] == 0
+
+
+def test_the_seed_option_decides_ties_the_same_way_twice(
+    runner, tmp_path, make_workshop, apply, create_user, open_round, organiser
+):
+    run = exported_run(make_workshop, apply, create_user, open_round, organiser)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(run.input_document))
+    outputs = [
+        json.loads(
+            runner.invoke(
+                args=["workshops", "allocate", str(path), "--seed", "123", "--time-limit", "5"]
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["seed"] == 123
+
+
+def test_a_document_that_breaks_the_schema_is_refused_with_where(runner, tmp_path):
+    path = tmp_path / "round.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "skillsreg-workshop-round",
+                "version": 1,
+                "id": "r",
+                "settings": {"max_places_per_person": 0},
+                "workshops": [],
+                "applicants": [],
+                "locked_in": [],
+                "locked_out": [],
+            }
+        )
+    )
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == INVALID
+    assert "settings/max_places_per_person: 0 is less than the minimum of 1" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_file_that_is_not_json_is_refused_with_its_line(runner, tmp_path):
+    path = tmp_path / "round.json"
+    path.write_text('{\n  "format": ,\n}')
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == INVALID
+    assert "line 2, column 13" in result.stderr
+
+
+def test_a_missing_file_is_refused(runner, tmp_path):
+    result = runner.invoke(args=["workshops", "allocate", str(tmp_path / "nope.json")])
+    assert result.exit_code == INVALID
+    assert "cannot be read" in result.stderr
