@@ -12,6 +12,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
+from skillsreg.library.demo import load_demo_documents
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
@@ -28,6 +29,7 @@ def load_demo() -> None:
     created = load_demo_accounts()
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
+    load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
     db.session.commit()
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "

@@ -7,23 +7,22 @@ from typing import Any
 from flask import current_app, g, request, url_for
 from flask_login import current_user
 
-# (label, endpoint, blueprint that marks the item current, url_for values)
-NAVIGATION: list[tuple[str, str, str, dict[str, Any]]] = [
-    ("Frameworks", "frameworks.list_frameworks", "frameworks", {}),
-    ("Self-assessment", "assessments.list_assessments", "assessments", {}),
-    ("Workshops", "workshops.list_workshops", "workshops", {}),
-    ("Register", "core.coming_soon", "register", {"feature": "register"}),
-    ("Library", "core.coming_soon", "library", {"feature": "library"}),
+# (label, endpoint, blueprints whose pages mark the item current)
+NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Frameworks", "frameworks.list_frameworks", ("frameworks",)),
+    ("Self-assessment", "assessments.list_assessments", ("assessments",)),
+    ("Workshops", "workshops.list_workshops", ("workshops", "selection", "offers")),
+    ("Register", "register.list_snapshots", ("register",)),
+    ("Library", "library.list_documents", ("library",)),
 ]
 
 
 def navigation_items() -> list[dict[str, Any]]:
     """The service navigation, with the current section marked."""
-    feature = (request.view_args or {}).get("feature")
     items = []
-    for label, endpoint, blueprint, args in NAVIGATION:
-        current = request.blueprint == blueprint or (feature and feature == args.get("feature"))
-        items.append({"text": label, "href": url_for(endpoint, **args), "active": current})
+    for label, endpoint, blueprints in NAVIGATION:
+        current = request.blueprint in blueprints
+        items.append({"text": label, "href": url_for(endpoint), "active": current})
     if current_user.is_authenticated and current_user.is_administrator:
         items.append(
             {

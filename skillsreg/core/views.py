@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, current_app, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,24 +11,11 @@ from skillsreg.extensions import db
 
 bp = Blueprint("core", __name__)
 
-FEATURES = {
-    "register": "The register of those interested",
-    "library": "Community library",
-}
-
 
 @bp.get("/")
 @public
 def index():
     return render_template("core/index.html", title="Start")
-
-
-@bp.get("/coming-soon/<feature>")
-@public
-def coming_soon(feature: str):
-    if feature not in FEATURES:
-        abort(404)
-    return render_template("core/coming_soon.html", title=FEATURES[feature])
 
 
 @bp.get("/privacy")

@@ -1,0 +1,250 @@
+"""Library services the pages call: uploads, versions, edits, pushes and publishing targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.core.audit import record
+from skillsreg.extensions import db
+from skillsreg.library.models import Document, DocumentKind, PublishingTarget, Push, TargetKind
+from skillsreg.library.publishing import (
+    LibraryError,
+    PublishedFile,
+    PublishingError,
+    add_version,
+    push_to_target,
+    set_tags,
+    withdraw_document,
+    withdraw_pushed,
+)
+from skillsreg.library.rules import UploadRejectedError, check_upload
+from skillsreg.library.targets import TargetError, client_for
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the person sent it: the name their computer gave it and its bytes."""
+
+    filename: str
+    content: bytes
+
+
+def accept_uploads(uploads: Sequence[Upload], *, max_bytes: int) -> list[PublishedFile]:
+    """Check every uploaded file; refuse them all, naming each problem, if any is not allowed."""
+    accepted, problems = [], []
+    for upload in uploads:
+        try:
+            name, media_type = check_upload(upload.filename, upload.content, max_bytes=max_bytes)
+        except UploadRejectedError as error:
+            problems.append(str(error))
+        else:
+            accepted.append(PublishedFile(name=name, media_type=media_type, content=upload.content))
+    if problems:
+        raise LibraryError(". ".join(problems), field="files")
+    if not accepted:
+        raise LibraryError("Choose a file to upload", field="files")
+    return accepted
+
+
+def upload_document(
+    *,
+    title: str,
+    summary: str,
+    tags: Sequence[str],
+    kind: DocumentKind,
+    uploads: Sequence[Upload],
+    max_bytes: int,
+    actor: User,
+    now: datetime,
+) -> Document:
+    """Add a document to the library with its first version of uploaded files."""
+    files = accept_uploads(uploads, max_bytes=max_bytes)
+    document = Document(
+        title=title.strip(),
+        summary=summary.strip(),
+        kind=kind,
+        owner=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    set_tags(document, tags)
+    db.session.add(document)
+    db.session.flush()
+    version = add_version(document, files, note="", actor=actor, now=now)
+    record(
+        "library.upload",
+        actor=actor,
+        subject_type="library_document",
+        subject_id=document.id,
+        version=version.number,
+        files=[file.name for file in files],
+    )
+    return document
+
+
+MANAGED = "This register snapshot is published by the register: change or withdraw it there"
+
+
+def _refuse_managed(document: Document) -> None:
+    if document.is_managed:
+        raise LibraryError(MANAGED)
+
+
+def upload_version(
+    document: Document,
+    *,
+    note: str,
+    uploads: Sequence[Upload],
+    max_bytes: int,
+    actor: User,
+    now: datetime,
+) -> int:
+    """Add a new version of uploaded files to a document; return its number."""
+    _refuse_managed(document)
+    files = accept_uploads(uploads, max_bytes=max_bytes)
+    version = add_version(document, files, note=note.strip(), actor=actor, now=now)
+    record(
+        "library.upload",
+        actor=actor,
+        subject_type="library_document",
+        subject_id=document.id,
+        version=version.number,
+        files=[file.name for file in files],
+    )
+    return version.number
+
+
+def update_document(
+    document: Document,
+    *,
+    title: str,
+    summary: str,
+    tags: Sequence[str],
+    actor: User,
+    now: datetime,
+) -> None:
+    """Change a document's title, summary and tags."""
+    _refuse_managed(document)
+    document.title = title.strip()
+    document.summary = summary.strip()
+    set_tags(document, tags)
+    document.updated_at = now
+    db.session.flush()
+    record("library.edit", actor=actor, subject_type="library_document", subject_id=document.id)
+
+
+def withdraw_library_document(
+    document: Document, *, notice: str, actor: User, now: datetime
+) -> list[Push]:
+    """Withdraw a document from the library and from every target it was pushed to."""
+    _refuse_managed(document)
+    if document.is_withdrawn:
+        raise LibraryError("This document has already been withdrawn")
+    withdraw_document(document, notice=notice.strip(), actor=actor, now=now)
+    return withdraw_pushed(key=push_key(document), replacement=None, actor=actor, now=now)
+
+
+def retry_withdrawal(document: Document, *, actor: User, now: datetime) -> list[Push]:
+    """Withdraw a withdrawn document again from targets where an earlier withdrawal failed."""
+    if not document.is_withdrawn:
+        raise LibraryError("This document has not been withdrawn")
+    return withdraw_pushed(key=push_key(document), replacement=None, actor=actor, now=now)
+
+
+def push_key(document: Document) -> str:
+    """The key a document is known by on publishing targets."""
+    return document.key or f"library-{document.id}"
+
+
+def push_document(document: Document, target_id: int, *, actor: User, now: datetime) -> Push:
+    """Push a document's latest version to a target (the same files again change nothing)."""
+    if document.is_withdrawn:
+        raise PublishingError("A withdrawn document cannot be pushed")
+    version = document.latest_version
+    if version is None:
+        raise PublishingError("This document has no files to push")
+    files = [
+        PublishedFile(name=f.name, media_type=f.media_type, content=f.content or b"")
+        for f in version.files
+    ]
+    return push_to_target(
+        target_id, key=push_key(document), title=document.title, files=files, actor=actor, now=now
+    )
+
+
+@dataclass(frozen=True)
+class TargetDetails:
+    name: str
+    kind: TargetKind
+    base_url: str
+    folder: str
+    dataset_prefix: str
+    username: str
+    secret_env: str
+    is_enabled: bool
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> TargetDetails:
+        return cls(
+            name=(data.get("name") or "").strip(),
+            kind=TargetKind(data.get("kind") or "webdav"),
+            base_url=(data.get("base_url") or "").strip(),
+            folder=(data.get("folder") or "").strip(),
+            dataset_prefix=(data.get("dataset_prefix") or "").strip(),
+            username=(data.get("username") or "").strip(),
+            secret_env=(data.get("secret_env") or "").strip(),
+            is_enabled=bool(data.get("is_enabled")),
+        )
+
+
+def _validate_target(details: TargetDetails, *, target_id: int | None) -> None:
+    url = urlsplit(details.base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise PublishingError("Enter an address starting with https://", field="base_url")
+    clash = db.session.scalar(
+        sa.select(PublishingTarget.id).where(
+            PublishingTarget.name == details.name, PublishingTarget.id != (target_id or 0)
+        )
+    )
+    if clash is not None:
+        raise PublishingError("A publishing target with this name already exists", field="name")
+
+
+def save_target(
+    target: PublishingTarget | None, *, details: TargetDetails, actor: User, now: datetime
+) -> PublishingTarget:
+    """Add a publishing target, or change one."""
+    _validate_target(details, target_id=target.id if target else None)
+    if target is None:
+        target = PublishingTarget(created_at=now)
+        db.session.add(target)
+    for field, value in details.__dict__.items():
+        setattr(target, field, value)
+    target.updated_at = now
+    db.session.flush()
+    record(
+        "library.target_saved",
+        actor=actor,
+        subject_type="publishing_target",
+        subject_id=target.id,
+        name=target.name,
+        kind=target.kind.value,
+        enabled=target.is_enabled,
+    )
+    return target
+
+
+def check_connection(target: PublishingTarget) -> str:
+    """Connect to a target and say what was found; PublishingError saying why if it fails."""
+    try:
+        with client_for(target) as client:
+            return client.check()
+    except TargetError as error:
+        raise PublishingError(f"Could not connect to {target.name}: {error}") from error
