@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
@@ -73,7 +74,7 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(message.body_text)
     if message.attachment is not None and message.attachment_type:
         maintype, _, subtype = message.attachment_type.partition("/")
-        params = {"method": "REQUEST"} if subtype.startswith("calendar") else {}
+        params = {"method": calendar_method(message.attachment)} if subtype == "calendar" else {}
         email.add_attachment(
             message.attachment,
             maintype=maintype,
@@ -82,6 +83,12 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
             params=params,
         )
     return email
+
+
+def calendar_method(ics: bytes) -> str:
+    """The iTIP method an iCalendar file declares (REQUEST, CANCEL...), for its MIME header."""
+    match = re.search(rb"^METHOD:([A-Z-]+)\r?$", ics, re.MULTILINE)
+    return match.group(1).decode("ascii") if match else "PUBLISH"
 
 
 def _transport(email: EmailMessage) -> None:

@@ -45,6 +45,9 @@ CHOICE_STATUS_LABELS = {
     ChoiceStatus.NOT_SELECTED: "Not selected",
 }
 
+# Statuses in which a choice holds one of the workshop's places.
+PLACE_HOLDING = (ChoiceStatus.OFFERED, ChoiceStatus.ACCEPTED)
+
 
 class Workshop(db.Model):  # type: ignore[name-defined]
     """A dated event with limited places that members express interest in."""
@@ -164,6 +167,9 @@ class Choice(db.Model):  # type: ignore[name-defined]
     status: Mapped[ChoiceStatus] = mapped_column(
         enum_column(ChoiceStatus), default=ChoiceStatus.APPLIED
     )
+    # Recorded by an organiser after the event; None until then. Feeds the newcomer bonus.
+    attended: Mapped[bool | None]
+    attendance_recorded_at: Mapped[datetime | None]
 
     eoi: Mapped[ExpressionOfInterest] = relationship(back_populates="choices")
     workshop: Mapped[Workshop] = relationship(back_populates="choices")

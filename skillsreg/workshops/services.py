@@ -17,12 +17,15 @@ from skillsreg.core.errors import DomainError
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion
 from skillsreg.workshops.models import (
+    PLACE_HOLDING,
     Choice,
     ChoiceStatus,
     ExpressionOfInterest,
     Workshop,
     WorkshopStatus,
 )
+from skillsreg.workshops.offers.emails import send_updated_invitations
+from skillsreg.workshops.offers.services import release_places
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -156,10 +159,14 @@ def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: dateti
     _check_details(details)
     before = (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
     _apply(workshop, details)
-    if before != (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online):
+    changed = before != (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    if changed:
         workshop.sequence += 1
     workshop.updated_at = now
     db.session.flush()
+    if changed:
+        # Calendars replace the event they hold with the one of the higher sequence.
+        send_updated_invitations(workshop, now=now)
     return workshop
 
 
@@ -357,7 +364,10 @@ def withdraw_interest(eoi: ExpressionOfInterest, *, now: datetime) -> Expression
     if eoi.is_withdrawn:
         raise InterestError("You have already withdrawn this expression of interest")
     eoi.withdrawn_at = now
+    held = [choice for choice in eoi.choices if choice.status in PLACE_HOLDING]
     for choice in eoi.choices:
         choice.status = ChoiceStatus.WITHDRAWN
     db.session.flush()
+    # Places the member held go to the best next people on the waiting lists.
+    release_places(held, now=now)
     return eoi

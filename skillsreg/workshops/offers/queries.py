@@ -1,0 +1,120 @@
+"""Read models for the offers pages: attendees, offers, a member's places, the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.extensions import db
+from skillsreg.workshops.models import Choice, ChoiceStatus, ExpressionOfInterest, Workshop
+from skillsreg.workshops.offers.models import Offer, OfferStatus
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def attendees(workshop: Workshop) -> list[Choice]:
+    """Everyone with a confirmed place, by name."""
+    return sorted(
+        (c for c in workshop.choices if c.status is ChoiceStatus.ACCEPTED),
+        key=lambda c: (c.eoi.user.name.casefold(), c.id),
+    )
+
+
+def offers_of(workshop: Workshop) -> list[Offer]:
+    """Every offer made for the workshop's places, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Offer)
+            .join(Choice, Offer.choice_id == Choice.id)
+            .where(Choice.workshop_id == workshop.id)
+            .order_by(Offer.offered_at.desc(), Offer.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    """One of a member's workshop choices, with its latest offer, if it had one."""
+
+    choice: Choice
+    last_offer: Offer | None
+
+    @property
+    def offer(self) -> Offer | None:
+        """The offer waiting for the member's answer, if any."""
+        return self.last_offer if self.last_offer and self.last_offer.is_open else None
+
+    @property
+    def status_label(self) -> str:
+        if self.last_offer is not None and self.last_offer.status is OfferStatus.EXPIRED:
+            return "Offer expired"
+        return self.choice.status.label
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.choice.status in (
+            ChoiceStatus.APPLIED,
+            ChoiceStatus.SELECTED,
+            ChoiceStatus.WAITING,
+            ChoiceStatus.OFFERED,
+            ChoiceStatus.ACCEPTED,
+        )
+
+
+def places_of(user: User) -> list[Place]:
+    """The member's choices in submitted expressions of interest, soonest workshop first."""
+    choices = db.session.scalars(
+        sa.select(Choice)
+        .join(ExpressionOfInterest, Choice.eoi_id == ExpressionOfInterest.id)
+        .join(Workshop, Choice.workshop_id == Workshop.id)
+        .where(ExpressionOfInterest.user_id == user.id)
+        .where(ExpressionOfInterest.submitted_at.is_not(None))
+        .order_by(Workshop.starts_at, Choice.id)
+    ).all()
+    latest: dict[int, Offer] = {}
+    for offer in db.session.scalars(
+        sa.select(Offer).where(Offer.choice_id.in_([c.id for c in choices])).order_by(Offer.id)
+    ):
+        latest[offer.choice_id] = offer
+    return [Place(choice, latest.get(choice.id)) for choice in choices]
+
+
+def own_choice(user: User, choice_id: int) -> Choice | None:
+    """One of the member's own choices, or None (also for anyone else's)."""
+    choice = db.session.get(Choice, choice_id)
+    if choice is None or choice.eoi.user_id != user.id or choice.eoi.submitted_at is None:
+        return None
+    return choice
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A spreadsheet would run a cell starting like a formula; a quote keeps it text.
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def attendees_csv(workshop: Workshop) -> str:
+    """The attendee list as CSV for a spreadsheet, access needs included for the organisers."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Name", "Email", "Organisation", "Sector", "Job title", "Access needs", "Attended"]
+    )
+    for choice in attendees(workshop):
+        user = choice.eoi.user
+        attended = {True: "yes", False: "no", None: ""}[choice.attended]
+        row = [
+            user.name,
+            user.email,
+            user.organisation,
+            user.sector.label,
+            user.job_title,
+            choice.eoi.access_needs or "",
+            attended,
+        ]
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue()

@@ -1,0 +1,41 @@
+"""Outbox rows become MIME messages; calendar attachments say which iTIP method they carry."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillsreg.core.mail import OutboxMessage, build_email, calendar_method
+
+CANCEL = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\n"
+
+
+@pytest.mark.parametrize(
+    ("ics", "method"),
+    [
+        (b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", "REQUEST"),
+        (CANCEL, "CANCEL"),
+        (b"BEGIN:VCALENDAR\nMETHOD:PUBLISH\nEND:VCALENDAR\n", "PUBLISH"),
+        (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "PUBLISH"),
+        (b"BEGIN:VCALENDAR\r\nX-NOTE:METHOD:CANCEL\r\nEND:VCALENDAR\r\n", "PUBLISH"),
+    ],
+)
+def test_the_calendar_method_is_read_from_the_file(ics, method):
+    assert calendar_method(ics) == method
+
+
+def test_a_cancellation_is_sent_with_a_matching_content_type_header():
+    message = OutboxMessage(
+        recipient="ada@example.gov.uk",
+        subject="Cancelled",
+        body_text="Your place is cancelled.",
+        attachment=CANCEL,
+        attachment_type="text/calendar",
+        attachment_name="invite.ics",
+    )
+
+    email = build_email(message, "skillsreg@test.invalid")
+
+    parts = list(email.iter_attachments())
+    assert len(parts) == 1
+    assert parts[0].get_content_type() == "text/calendar"
+    assert parts[0].get_param("method") == "CANCEL"
