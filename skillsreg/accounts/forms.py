@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
@@ -17,13 +18,14 @@ from wtforms import (
     BooleanField,
     PasswordField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-from skillsreg.accounts.rules import SECTOR_LABELS, WEB_GROUPS, Role, password_problem
+from skillsreg.accounts.rules import SECTOR_LABELS, UK_REGIONS, WEB_GROUPS, Role, password_problem
 
 
 class NewPassword:
@@ -83,6 +85,18 @@ class SignUpForm(FlaskForm):
         widget=GovCheckboxesInput(),
         choices=list(WEB_GROUPS.items()),
         validators=[InputRequired(message="Select at least one kind of web work you do")],
+    )
+    region = SelectField(
+        "Which region do you work in? (optional)",
+        widget=GovSelect(),
+        choices=[("", "Not given"), *UK_REGIONS.items()],
+        default="",
+    )
+    consent_fields = SelectMultipleField(
+        "What may we publish about you in the register?",
+        widget=GovCheckboxesInput(),
+        choices=[],  # the current consent wording, set by the view
+        validate_choice=False,  # the consent service checks the fields
     )
     password = PasswordField(
         "Create a password",
@@ -152,3 +166,20 @@ class RoleChangeForm(FlaskForm):
         validators=[InputRequired(message="Select a role")],
     )
     submit = SubmitField("Save role", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Enter your password to confirm",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password to delete your account")],
+    )
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that only filters a list
+
+    action = SelectField("Action", widget=GovSelect(), choices=[], validate_choice=False)
+    submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from skillsreg.accounts.rules import WEB_GROUPS, Role, Sector
+from skillsreg.accounts.rules import UK_REGIONS, WEB_GROUPS, Role, Sector
 from skillsreg.core.db import enum_column, utcnow
 from skillsreg.extensions import db
 
@@ -31,6 +31,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     sector: Mapped[Sector] = mapped_column(enum_column(Sector))
     job_title: Mapped[str] = mapped_column(sa.String(200))
     web_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    region: Mapped[str | None] = mapped_column(sa.String(32))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
     login_id: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_login_id)
@@ -38,6 +39,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Set when the person deleted their account: the row stays so counts and audit keep meaning.
+    erased_at: Mapped[datetime | None]
 
     reset_tokens: Mapped[list[PasswordResetToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -57,6 +60,14 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     @property
     def web_group_labels(self) -> list[str]:
         return [WEB_GROUPS[code] for code in self.web_groups if code in WEB_GROUPS]
+
+    @property
+    def region_label(self) -> str:
+        return UK_REGIONS.get(self.region or "", "")
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

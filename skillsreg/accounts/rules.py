@@ -1,4 +1,4 @@
-"""Account rules without Flask or SQLAlchemy: sectors, web groups, password policy."""
+"""Account rules without Flask or SQLAlchemy: sectors, regions, web groups, password policy."""
 
 from __future__ import annotations
 
@@ -50,6 +50,23 @@ WEB_GROUPS: dict[str, str] = {
     "web-manager": "Web managers",
     "service-head": "Customer service or IT heads with web responsibilities",
     "e-communications": "E-communications professionals",
+}
+
+
+# The UK's nations and English regions (ITL1), for the optional region of an account.
+UK_REGIONS: dict[str, str] = {
+    "north-east": "North East",
+    "north-west": "North West",
+    "yorkshire-humber": "Yorkshire and The Humber",
+    "east-midlands": "East Midlands",
+    "west-midlands": "West Midlands",
+    "east": "East of England",
+    "london": "London",
+    "south-east": "South East",
+    "south-west": "South West",
+    "wales": "Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
 }
 
 

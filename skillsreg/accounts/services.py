@@ -12,7 +12,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from skillsreg.accounts.models import PasswordResetToken, User, new_login_id
-from skillsreg.accounts.rules import WEB_GROUPS, Role, Sector, normalise_email, password_problem
+from skillsreg.accounts.rules import (
+    UK_REGIONS,
+    WEB_GROUPS,
+    Role,
+    Sector,
+    normalise_email,
+    password_problem,
+)
 from skillsreg.core.errors import DomainError, NotAllowedError
 from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
@@ -51,6 +58,7 @@ def register_user(
     now: datetime,
     role: Role = Role.MEMBER,
     is_demo: bool = False,
+    region: str | None = None,
 ) -> User:
     """Create an account after checking the address is free and the password acceptable."""
     email = normalise_email(email)
@@ -65,6 +73,7 @@ def register_user(
         sector=Sector(sector),
         job_title=job_title.strip(),
         web_groups=groups,
+        region=_checked_region(region),
         password_hash=hash_password(password),
         role=role,
         is_demo=is_demo,
@@ -74,6 +83,18 @@ def register_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _checked_region(region: str | None) -> str | None:
+    if region and region not in UK_REGIONS:
+        raise DomainError("Select a region from the list", field="region")
+    return region or None
+
+
+def set_region(user: User, *, region: str | None) -> None:
+    """Record the region a member works in, or forget it."""
+    user.region = _checked_region(region)
+    db.session.flush()
 
 
 def authenticate(*, email: str, password: str, now: datetime) -> User:

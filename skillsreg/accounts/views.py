@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +23,8 @@ from werkzeug.wrappers import Response
 
 from skillsreg.accounts import services
 from skillsreg.accounts.forms import (
+    AuditFilterForm,
+    DeleteAccountForm,
     PasswordChangeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
@@ -28,12 +34,19 @@ from skillsreg.accounts.forms import (
 )
 from skillsreg.accounts.models import User
 from skillsreg.accounts.rules import Role
+from skillsreg.core.audit import AuditEvent
 from skillsreg.core.auth import admin_required, is_safe_next, public, signed_in
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.extensions import db, limiter, login_manager
+from skillsreg.register import personal_data
+from skillsreg.register import queries as register_queries
+from skillsreg.register import services as register_services
+from skillsreg.register.forms import ConsentForm, WithdrawAllForm
+from skillsreg.register.notices import auto_republish, send_consent_receipt
+from skillsreg.register.services import ConsentChange
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -71,27 +84,39 @@ def _after_sign_in() -> Response:
 @public
 def sign_up():
     form = SignUpForm()
+    form.consent_fields.choices = register_queries.consent_choices()
     if form.validate_on_submit():
         try:
-            values = form.data
-            user = services.register_user(
-                name=values["name"],
-                email=values["email"],
-                password=values["password"],
-                organisation=values["organisation"],
-                sector=values["sector"],
-                job_title=values["job_title"],
-                web_groups=values["web_groups"],
-                now=utcnow(),
-            )
+            user, change = _create_account(form.data)
         except DomainError as error:
+            db.session.rollback()  # the account may already be flushed: create none
             add_domain_error(form, error)
         else:
+            send_consent_receipt(user, change)
             db.session.commit()
             _start_session(user, remember=False)
             flash("Your account has been created", "success")
             return redirect(url_for("accounts.show_account"))
     return render_template("accounts/sign_up.html", form=form, title="Create an account")
+
+
+def _create_account(values: dict[str, Any]) -> tuple[User, ConsentChange]:
+    now = utcnow()
+    user = services.register_user(
+        name=values["name"],
+        email=values["email"],
+        password=values["password"],
+        organisation=values["organisation"],
+        sector=values["sector"],
+        job_title=values["job_title"],
+        web_groups=values["web_groups"],
+        region=values["region"],
+        now=now,
+    )
+    change = register_services.set_consents(
+        user, fields=values["consent_fields"] or [], source="sign-up", now=now
+    )
+    return user, change
 
 
 def _failed_sign_in(response: Response) -> bool:
@@ -237,3 +262,116 @@ def list_outbox():
 def show_outbox_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     return render_template("admin/show_outbox_message.html", message=message, title=message.subject)
+
+
+@bp.route("/account/privacy", methods=["GET", "POST"])
+@signed_in
+def show_privacy():
+    agreed = register_queries.consents_of(current_user)
+    form = ConsentForm(
+        data={"consent_fields": [f.value for f in agreed], "region": current_user.region or ""}
+    )
+    form.consent_fields.choices = register_queries.consent_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_region(current_user, region=form.region.data)
+            change = register_services.set_consents(
+                current_user,
+                fields=form.consent_fields.data or [],
+                source="privacy settings",
+                now=utcnow(),
+                auto_republish=auto_republish(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            send_consent_receipt(current_user, change)
+            db.session.commit()
+            flash("Your choices have been saved", "success")
+            return redirect(url_for("accounts.show_privacy"))
+    return render_template(
+        "accounts/show_privacy.html",
+        form=form,
+        withdraw_form=WithdrawAllForm(),
+        agreed=agreed,
+        history=register_queries.consent_history(current_user),
+        title="Your privacy and the register",
+    )
+
+
+@bp.route("/account/privacy/withdraw", methods=["GET", "POST"])
+@signed_in
+def withdraw_consent():
+    form = WithdrawAllForm()
+    if form.validate_on_submit():
+        change = register_services.withdraw_all_consent(
+            current_user, source="privacy settings", now=utcnow(), auto_republish=auto_republish()
+        )
+        send_consent_receipt(current_user, change)
+        db.session.commit()
+        flash("You have withdrawn consent: nothing about you will be published", "success")
+        return redirect(url_for("accounts.show_privacy"))
+    return render_template(
+        "accounts/withdraw_consent.html", form=form, title="Withdraw consent to publish anything"
+    )
+
+
+@bp.get("/account/data")
+@signed_in
+def show_data():
+    return render_template("accounts/show_data.html", title="Your data")
+
+
+@bp.get("/account/data/download")
+@signed_in
+def download_data():
+    data = personal_data.export_personal_data(current_user)
+    db.session.commit()
+    body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-skillsreg-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@signed_in
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            personal_data.erase_account(
+                current_user,
+                password=form.password.data,
+                now=utcnow(),
+                auto_republish=auto_republish(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account has been deleted", "success")
+            return redirect(url_for("core.index"))
+    return render_template("accounts/delete_account.html", form=form, title="Delete your account")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@admin_bp.get("/audit")
+@admin_required
+def list_audit_events():
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).all()
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", "All actions"), *((a, a) for a in actions)]
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    if form.action.data:
+        query = query.where(AuditEvent.action == form.action.data)
+    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    return render_template(
+        "accounts/list_audit_events.html", form=form, page=page, title="Audit log"
+    )

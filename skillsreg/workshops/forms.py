@@ -215,6 +215,12 @@ class AnswersForm(GovForm):
         widget=GovTextArea(),
         validators=[Length(max=2000, message="Access needs must be 2000 characters or fewer")],
     )
+    consent_fields = SelectMultipleField(
+        "What may we publish about you in the register?",
+        widget=GovCheckboxesInput(),
+        choices=[],  # the current consent wording, set by the view
+        validate_choice=False,  # the consent service checks the fields
+    )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 

@@ -13,6 +13,9 @@ from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
+from skillsreg.register import queries as register_queries
+from skillsreg.register import services as register_services
+from skillsreg.register.notices import auto_republish, send_consent_receipt
 from skillsreg.workshops import queries, services
 from skillsreg.workshops.forms import (
     AnswersForm,
@@ -234,14 +237,24 @@ def answer_questions():
     if eoi is None:
         return _not_started()
     form = AnswersForm(data=_answers_data(eoi))
+    form.consent_fields.choices = register_queries.consent_choices()
     if form.validate_on_submit():
         values = _without_submit(form)
         values["manages_web_team"] = values["manages_web_team"] == "yes"
+        consent = values.pop("consent_fields") or []
         try:
             services.answer_questions(eoi, now=utcnow(), **values)
+            change = register_services.set_consents(
+                current_user,
+                fields=consent,
+                source="expression of interest",
+                now=utcnow(),
+                auto_republish=auto_republish(),
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            send_consent_receipt(current_user, change)
             db.session.commit()
             return redirect(url_for("workshops.check_answers"))
     return render_template(
@@ -257,6 +270,7 @@ def _answers_data(eoi: ExpressionOfInterest) -> dict[str, Any]:
         "years_managing": eoi.years_managing,
         "share_assessment": eoi.share_assessment,
         "access_needs": eoi.access_needs,
+        "consent_fields": [f.value for f in register_queries.consents_of(eoi.user)],
     }
 
 
@@ -281,6 +295,7 @@ def check_answers():
         form=form,
         eoi=eoi,
         missing=services.missing_answers(eoi),
+        consents=register_queries.consent_labels(current_user),
         title="Check your answers before sending",
     )
 

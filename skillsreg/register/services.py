@@ -1,0 +1,374 @@
+"""Register services: consent per field, publishing snapshots, withdrawing and republishing them."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.core.audit import record
+from skillsreg.core.errors import DomainError, NotAllowedError
+from skillsreg.extensions import db
+from skillsreg.register import queries
+from skillsreg.register.files import BuiltFile, RegisterTable, build_files
+from skillsreg.register.models import (
+    Consent,
+    ConsentEvent,
+    RegisterSnapshot,
+    SnapshotFile,
+    SnapshotMember,
+)
+from skillsreg.register.rules import (
+    ConsentField,
+    Population,
+    PopulationSpec,
+    columns_for,
+    is_listed,
+    published_values,
+    row_for,
+)
+
+log = logging.getLogger(__name__)
+
+REGISTER_TITLE = "Register of web professionals interested in the skills framework"
+WITHDRAWN_NOTICE = (
+    "Register {number} has been withdrawn because someone listed in it changed what they agree "
+    "to publish. See the list of registers for a newer one."
+)
+
+
+class ConsentError(DomainError):
+    """Consent cannot be given or withdrawn as asked."""
+
+
+class RegisterError(DomainError):
+    """A register cannot be built, published, pushed or withdrawn as asked."""
+
+
+@dataclass
+class ConsentChange:
+    """What a change of consent did."""
+
+    granted: list[ConsentField] = field(default_factory=list)
+    withdrawn: list[ConsentField] = field(default_factory=list)
+    withdrawn_snapshots: list[int] = field(default_factory=list)
+    republished: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.granted or self.withdrawn)
+
+
+def _parse_fields(fields: Iterable[str | ConsentField]) -> set[ConsentField]:
+    try:
+        return {ConsentField(f) for f in fields}
+    except ValueError:
+        raise ConsentError("Select details from the list", field="consent_fields") from None
+
+
+def set_consents(
+    user: User,
+    *,
+    fields: Iterable[str | ConsentField],
+    source: str,
+    now: datetime,
+    auto_republish: bool = False,
+) -> ConsentChange:
+    """Agree to publish exactly the fields given, recording every grant and withdrawal."""
+    wanted = _parse_fields(fields)
+    if user.is_erased and wanted:
+        raise ConsentError("This account has been deleted")
+    wordings = queries.current_wordings()
+    held = db.session.scalars(sa.select(Consent).where(Consent.user_id == user.id))
+    current = {consent.field: consent for consent in held}
+    change = ConsentChange()
+    for name in sorted(wanted - current.keys(), key=lambda f: f.value):
+        wording = wordings[name]
+        db.session.add(Consent(user_id=user.id, field=name, wording=wording, granted_at=now))
+        _log_event(user, name, granted=True, wording_id=wording.id, source=source, now=now)
+        change.granted.append(name)
+    for name in sorted(current.keys() - wanted, key=lambda f: f.value):
+        consent = current[name]
+        _log_event(user, name, granted=False, wording_id=consent.wording_id, source=source, now=now)
+        db.session.delete(consent)
+        change.withdrawn.append(name)
+    db.session.flush()
+    if change.withdrawn:
+        withdrawn, republished = withdraw_snapshots_listing(
+            user, actor=user, now=now, auto_republish=auto_republish
+        )
+        change.withdrawn_snapshots = [s.number for s in withdrawn]
+        change.republished = republished.number if republished else None
+    return change
+
+
+def withdraw_all_consent(
+    user: User, *, source: str, now: datetime, auto_republish: bool = False
+) -> ConsentChange:
+    """Withdraw consent to publish anything, in one step."""
+    return set_consents(user, fields=(), source=source, now=now, auto_republish=auto_republish)
+
+
+def _log_event(
+    user: User, name: ConsentField, *, granted: bool, wording_id: int, source: str, now: datetime
+) -> None:
+    db.session.add(
+        ConsentEvent(
+            user_id=user.id,
+            field=name,
+            is_granted=granted,
+            wording_id=wording_id,
+            source=source,
+            at=now,
+        )
+    )
+    record(
+        "consent.grant" if granted else "consent.withdraw",
+        actor=user,
+        subject_type="user",
+        subject_id=user.id,
+        field=name.value,
+        wording_id=wording_id,
+        source=source,
+    )
+
+
+def population_spec(kind: str, workshop_ids: Sequence[int] = ()) -> PopulationSpec:
+    """Check an organiser's choice of population."""
+    try:
+        population = Population(kind)
+    except ValueError:
+        raise RegisterError("Select who the register is built from", field="population") from None
+    if population is Population.FRAMEWORK:
+        return PopulationSpec(population)
+    ids = tuple(sorted(set(workshop_ids)))
+    if not ids:
+        raise RegisterError("Select at least one workshop", field="workshop_ids")
+    if len(queries.workshop_titles(ids)) != len(ids):
+        raise RegisterError("Select workshops from the list", field="workshop_ids")
+    return PopulationSpec(population, ids)
+
+
+def columns_of(spec: PopulationSpec) -> list[ConsentField]:
+    """The columns a register of this population has."""
+    return columns_for(queries.consented_fields(spec))
+
+
+def stream_rows(spec: PopulationSpec, columns: Sequence[ConsentField]) -> Iterator[dict[str, str]]:
+    """The rows of the register of a population, one at a time, never all in memory."""
+    keys = [(name, name.value) for name in columns]
+    for person in queries.people(spec):
+        values = published_values(person)
+        if values:  # the same test as is_listed, without working the values out twice
+            yield {key: values.get(name, "") for name, key in keys}
+
+
+def build_table(
+    spec: PopulationSpec, *, number: int | None = None, now: datetime | None = None
+) -> tuple[RegisterTable, list[int]]:
+    """The register of a population as it would be published, and the people it lists."""
+    columns = columns_for(queries.consented_fields(spec))
+    rows, listed = [], []
+    for person in queries.people(spec):
+        if is_listed(person):
+            rows.append(row_for(person, columns))
+            listed.append(person.user_id)
+    label = spec.describe(queries.workshop_titles(spec.workshop_ids))
+    title = REGISTER_TITLE if number is None else f"{REGISTER_TITLE}: number {number}"
+    table = RegisterTable(
+        title=title,
+        number=number,
+        published_at=now,
+        population=label,
+        columns=columns,
+        rows=rows,
+    )
+    return table, listed
+
+
+def publish_register(
+    spec: PopulationSpec,
+    *,
+    actor: User,
+    now: datetime,
+    replaces: RegisterSnapshot | None = None,
+) -> RegisterSnapshot:
+    """Publish an immutable, numbered snapshot of the register in every format."""
+    if not actor.is_organiser:
+        raise NotAllowedError("Only organisers can publish the register")
+    last = db.session.scalar(sa.select(sa.func.max(RegisterSnapshot.number))) or 0
+    table, listed = build_table(spec, number=last + 1, now=now)
+    if not listed:
+        raise RegisterError("Nobody in this population has agreed to appear in the register")
+    snapshot = RegisterSnapshot(
+        number=last + 1,
+        title=table.title,
+        population=spec.as_dict(),
+        population_label=table.population,
+        columns=[c.value for c in table.columns],
+        people_count=len(listed),
+        published_at=now,
+        published_by=actor,
+        replaces_id=replaces.id if replaces else None,
+    )
+    built = build_files(table)
+    snapshot.files = [
+        SnapshotFile(
+            name=f.name,
+            media_type=f.media_type,
+            size=len(f.content),
+            sha256=hashlib.sha256(f.content).hexdigest(),
+            content=f.content,
+        )
+        for f in built
+    ]
+    db.session.add(snapshot)
+    db.session.flush()
+    db.session.execute(
+        sa.insert(SnapshotMember),
+        [{"snapshot_id": snapshot.id, "user_id": user_id} for user_id in listed],
+    )
+    record(
+        "register.publish",
+        actor=actor,
+        subject_type="register",
+        subject_id=snapshot.number,
+        people=len(listed),
+        population=spec.as_dict(),
+    )
+    _to_library(snapshot, built, actor=actor, now=now)
+    return snapshot
+
+
+def _publishing() -> ModuleType | None:
+    """The library's publishing functions, when that module is present."""
+    try:
+        from skillsreg.library import publishing
+    except ImportError:  # pragma: no cover - only while the library is being built
+        log.warning("skillsreg.library.publishing is missing: register not sent to the library")
+        return None
+    return publishing
+
+
+def published_files(files: Iterable[BuiltFile | SnapshotFile]) -> list[Any]:
+    """Files in the form the library and publishing targets take."""
+    publishing = _publishing()
+    if publishing is None:
+        return []
+    return [
+        publishing.PublishedFile(name=f.name, media_type=f.media_type, content=f.content or b"")
+        for f in files
+    ]
+
+
+def _to_library(
+    snapshot: RegisterSnapshot, built: list[BuiltFile], *, actor: User, now: datetime
+) -> None:
+    publishing = _publishing()
+    if publishing is None:
+        return
+    publishing.publish_to_library(
+        key=snapshot.key,
+        title=snapshot.title,
+        summary=(
+            f"Published {snapshot.published_at:%d %B %Y}. {snapshot.population_label}: "
+            f"{snapshot.people_count} people, with only the details each agreed to publish."
+        ),
+        tags=["register"],
+        files=published_files(built),
+        actor=actor,
+        now=now,
+    )
+
+
+def withdraw_snapshot(snapshot: RegisterSnapshot, *, actor: User | None, now: datetime) -> None:
+    """Stop serving a snapshot: its files are emptied, and the library and targets withdraw it."""
+    if snapshot.is_withdrawn:
+        return
+    notice = WITHDRAWN_NOTICE.format(number=snapshot.number)
+    snapshot.withdrawn_at = now
+    snapshot.withdrawal_notice = notice
+    for stored in snapshot.files:
+        stored.content = None
+    db.session.execute(sa.delete(SnapshotMember).where(SnapshotMember.snapshot_id == snapshot.id))
+    record("register.withdraw", actor=actor, subject_type="register", subject_id=snapshot.number)
+    db.session.flush()
+    publishing = _publishing()
+    if publishing is not None:
+        publishing.withdraw_from_library(key=snapshot.key, notice=notice, actor=actor, now=now)
+        publishing.withdraw_pushed(key=snapshot.key, replacement=None, actor=actor, now=now)
+
+
+def withdraw_snapshots_listing(
+    user: User, *, actor: User | None, now: datetime, auto_republish: bool = False
+) -> tuple[list[RegisterSnapshot], RegisterSnapshot | None]:
+    """Withdraw every served snapshot naming this person; republish at once if configured."""
+    listing = db.session.scalars(
+        sa.select(RegisterSnapshot)
+        .join(SnapshotMember, SnapshotMember.snapshot_id == RegisterSnapshot.id)
+        .where(SnapshotMember.user_id == user.id, RegisterSnapshot.withdrawn_at.is_(None))
+        .order_by(RegisterSnapshot.number)
+    ).all()
+    for snapshot in listing:
+        withdraw_snapshot(snapshot, actor=actor, now=now)
+    republished = None
+    if listing and auto_republish:
+        stale = queries.stale_snapshot()
+        publisher = stale.published_by if stale else None
+        if stale is not None and publisher is not None and publisher.is_organiser:
+            try:
+                republished = publish_register(
+                    PopulationSpec.from_dict(stale.population),
+                    actor=publisher,
+                    now=now,
+                    replaces=stale,
+                )
+            except RegisterError:
+                republished = None  # nobody left to list: the register stays withdrawn
+    return list(listing), republished
+
+
+def republish_register(*, actor: User, now: datetime) -> RegisterSnapshot:
+    """Publish a new snapshot replacing the withdrawn latest one, without those who withdrew."""
+    stale = queries.stale_snapshot()
+    if stale is None:
+        raise RegisterError("The register is up to date: there is nothing to republish")
+    return publish_register(
+        PopulationSpec.from_dict(stale.population), actor=actor, now=now, replaces=stale
+    )
+
+
+def push_snapshot(snapshot: RegisterSnapshot, *, target_id: int, actor: User, now: datetime) -> Any:
+    """Send a served snapshot's files to a publishing target (idempotent by content)."""
+    if snapshot.is_withdrawn:
+        raise RegisterError("This register has been withdrawn and cannot be pushed")
+    publishing = _publishing()
+    if publishing is None:
+        raise RegisterError("Publishing targets are not available")
+    return publishing.push_to_target(
+        target_id,
+        key=snapshot.key,
+        title=snapshot.title,
+        files=published_files(snapshot.files),
+        actor=actor,
+        now=now,
+    )
+
+
+def publishing_targets() -> list[Any]:
+    """The publishing targets administrators have configured."""
+    publishing = _publishing()
+    return list(publishing.list_targets()) if publishing is not None else []
+
+
+def pushes_of(snapshot: RegisterSnapshot) -> list[Any]:
+    """Every push of this snapshot to a publishing target, with its result."""
+    publishing = _publishing()
+    return list(publishing.pushes_for(snapshot.key)) if publishing is not None else []

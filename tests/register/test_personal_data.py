@@ -1,0 +1,141 @@
+"""Downloading one's data, deleting one's account, and purging access needs after workshops."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.assessments.models import Assessment
+from skillsreg.core.audit import AuditEvent
+from skillsreg.register import personal_data, queries, services
+from skillsreg.register.rules import Population, PopulationSpec
+from skillsreg.workshops import services as workshop_services
+from skillsreg.workshops.models import ExpressionOfInterest
+from tests.conftest import DEFAULT_PASSWORD
+from tests.pages import check_page, error_messages
+from tests.workshops.test_services import complete, details
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+AFTER_WORKSHOPS = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+EVERYONE = PopulationSpec(Population.FRAMEWORK)
+
+
+@pytest.fixture
+def workshop(db, organiser):
+    made = workshop_services.create_workshop(actor=organiser, details=details(), now=NOW)
+    return workshop_services.publish_workshop(made, now=NOW)
+
+
+@pytest.fixture
+def applicant(consenting, workshop):
+    person = consenting("name", "organisation", name="Ada Lovelace", organisation="Engines Ltd")
+    complete(workshop_services.start_interest(person, now=NOW), [workshop], now=NOW)
+    return person
+
+
+def test_the_download_holds_account_consents_and_applications(client, login_as, applicant, db):
+    login_as(applicant)
+    check_page(client.get("/account/data"), title="Your data")
+    response = client.get("/account/data/download")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.data)
+    assert data["account"]["name"] == "Ada Lovelace"
+    assert "password_hash" not in data["account"]
+    assert {c["field"] for c in data["consents"]} == {"name", "organisation"}
+    assert data["consent_events"][0]["wording"] == "Publish my name"
+    [eoi] = data["expressions_of_interest"]
+    assert eoi["access_needs"] == "Step-free access"
+    assert eoi["choices"][0]["workshop"].startswith("Drafting")
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "personal_data.export" in actions
+
+
+def test_deleting_needs_the_right_password(client, login_as, applicant):
+    login_as(applicant)
+    page = check_page(
+        client.post("/account/delete", data={"password": "wrong password here"}), errors=True
+    )
+    assert error_messages(page) == ["Your password is not correct"]
+    assert applicant.name == "Ada Lovelace"
+
+
+def test_deleting_an_account_erases_it_and_withdraws_its_registers(
+    client, login_as, applicant, organiser, db
+):
+    snapshot = services.publish_register(EVERYONE, actor=organiser, now=NOW)
+    db.session.commit()
+    user_id = applicant.id
+    login_as(applicant)
+    response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    user = db.session.get(User, user_id)
+    assert user.name == "Erased user"
+    assert user.email.endswith(".invalid")
+    assert (user.organisation, user.job_title, user.region) == ("", "", None)
+    assert user.is_erased
+    assert queries.consents_of(user) == set()
+    assert snapshot.is_withdrawn
+    eoi = db.session.scalar(
+        sa.select(ExpressionOfInterest).where(ExpressionOfInterest.user_id == user_id)
+    )
+    assert eoi is not None
+    assert eoi.access_needs is None
+    assert eoi.experience == ""
+    assert len(eoi.choices) == 1  # counts of applicants stay true
+    erase = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "account.erase"))
+    assert erase.actor_label == f"user {user_id}"
+    assert client.get("/account").status_code == 302  # signed out everywhere
+    assert b"Ada Lovelace" not in client.get(f"/register/{snapshot.number}").data
+
+
+def test_an_erased_person_is_left_out_of_every_future_register(applicant, organiser, db):
+    personal_data.erase_account(applicant, password=DEFAULT_PASSWORD, now=NOW)
+    _, listed = services.build_table(EVERYONE)
+    assert applicant.id not in listed
+
+
+def test_erasure_deletes_assessments(consenting, db):
+    from tests.assessments.test_services import import_version, submitted
+
+    person = consenting("name")
+    submitted(person, import_version("1.0.0"))
+    personal_data.erase_account(person, password=DEFAULT_PASSWORD, now=NOW)
+    count = db.session.scalar(
+        sa.select(sa.func.count(Assessment.id)).where(Assessment.user_id == person.id)
+    )
+    assert count == 0
+
+
+def test_an_administrator_cannot_erase_their_own_account(administrator, db):
+    with pytest.raises(personal_data.ErasureError):
+        personal_data.erase_account(administrator, password=DEFAULT_PASSWORD, now=NOW)
+
+
+def test_purge_clears_access_needs_once_every_workshop_has_ended(applicant, db):
+    cleared, kept = personal_data.purge_access_needs(now=AFTER_WORKSHOPS)
+    assert (cleared, kept) == (1, 0)
+    eoi = db.session.scalar(
+        sa.select(ExpressionOfInterest).where(ExpressionOfInterest.user_id == applicant.id)
+    )
+    assert eoi.access_needs is None
+    assert personal_data.purge_access_needs(now=AFTER_WORKSHOPS) == (0, 0)
+
+
+def test_purge_keeps_access_needs_for_a_workshop_still_to_come(applicant, db):
+    assert personal_data.purge_access_needs(now=NOW) == (0, 1)
+    eoi = db.session.scalar(
+        sa.select(ExpressionOfInterest).where(ExpressionOfInterest.user_id == applicant.id)
+    )
+    assert eoi.access_needs == "Step-free access"
+
+
+def test_the_purge_command_prints_counts_and_is_audited(runner, applicant, db):
+    result = runner.invoke(args=["data", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Access needs cleared: 0" in result.output
+    assert "still to come: 1" in result.output
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "data.purge"))
