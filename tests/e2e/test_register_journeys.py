@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable
 
 import pytest
@@ -20,12 +19,7 @@ from tests.e2e.helpers import (
     visit,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEST_DATABASE_URL")), reason="register journeys run on SQLite only"
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 
 def _publish_register(admin: Page) -> str:
