@@ -45,6 +45,15 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None]
 
 
+SUBJECT_LIMIT = 200  # the outbox column; PostgreSQL refuses longer values
+
+
+def one_line(text: str, limit: int) -> str:
+    """Text on one line (no header injection), shortened with an ellipsis to fit `limit`."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "\u2026"
+
+
 def queue_mail(
     *,
     to: str,
@@ -55,7 +64,7 @@ def queue_mail(
 ) -> OutboxMessage:
     """Queue an email rendered from templates/email/<template>.txt; sent after the commit."""
     body = render_template(f"email/{template}.txt", **context)
-    message = OutboxMessage(recipient=to, subject=subject, body_text=body)
+    message = OutboxMessage(recipient=to, subject=one_line(subject, SUBJECT_LIMIT), body_text=body)
     if attachment:
         message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)

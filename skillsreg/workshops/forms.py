@@ -165,6 +165,10 @@ class PublishForm(GovForm):
     submit = SubmitField("Publish workshop", widget=GovSubmitInput())
 
 
+class CancelForm(GovForm):
+    submit = SubmitField("Cancel workshop", widget=GovSubmitInput())
+
+
 class ChooseWorkshopsForm(GovForm):
     workshop_ids = SelectMultipleField(
         "Which workshops are you interested in?",

@@ -24,6 +24,7 @@ from skillsreg.workshops.models import (
     Workshop,
     WorkshopStatus,
 )
+from skillsreg.workshops.offers.cancellation import cancel_places
 from skillsreg.workshops.offers.emails import send_updated_invitations
 from skillsreg.workshops.offers.services import release_places
 
@@ -180,6 +181,20 @@ def publish_workshop(workshop: Workshop, *, now: datetime) -> Workshop:
     workshop.published_at = now
     workshop.updated_at = now
     db.session.flush()
+    return workshop
+
+
+def cancel_workshop(workshop: Workshop, *, now: datetime) -> Workshop:
+    """Cancel a workshop, close its places and offers, and tell everyone concerned."""
+    if workshop.status is WorkshopStatus.CANCELLED:
+        raise WorkshopError("This workshop is already cancelled")
+    if workshop.starts_at <= now:
+        raise WorkshopError("This workshop has already started and cannot be cancelled")
+    workshop.status = WorkshopStatus.CANCELLED
+    workshop.sequence += 1
+    workshop.updated_at = now
+    db.session.flush()
+    cancel_places(workshop, now=now)
     return workshop
 
 

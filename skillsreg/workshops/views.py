@@ -19,6 +19,7 @@ from skillsreg.register.notices import auto_republish, send_consent_receipt
 from skillsreg.workshops import queries, services
 from skillsreg.workshops.forms import (
     AnswersForm,
+    CancelForm,
     ChooseWorkshopsForm,
     ConfirmForm,
     PublishForm,
@@ -158,6 +159,25 @@ def publish_workshop(slug: str):
             return redirect(url_for("workshops.show_workshop", slug=workshop.slug))
     return render_template(
         "workshops/publish_workshop.html", form=form, workshop=workshop, title="Publish workshop"
+    )
+
+
+@bp.route("/<slug>/cancel", methods=["GET", "POST"])
+@organiser_required
+def cancel_workshop(slug: str):
+    workshop = _workshop_or_404(slug)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_workshop(workshop, now=utcnow())
+        except DomainError as error:
+            add_domain_error(form, error, field="submit")
+        else:
+            db.session.commit()
+            flash(f"{workshop.title} is cancelled: everyone concerned is being told", "success")
+            return redirect(url_for("workshops.show_workshop", slug=workshop.slug))
+    return render_template(
+        "workshops/cancel_workshop.html", form=form, workshop=workshop, title="Cancel workshop"
     )
 
 

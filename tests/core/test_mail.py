@@ -39,3 +39,15 @@ def test_a_cancellation_is_sent_with_a_matching_content_type_header():
     assert len(parts) == 1
     assert parts[0].get_content_type() == "text/calendar"
     assert parts[0].get_param("method") == "CANCEL"
+
+
+def test_subjects_are_kept_on_one_line_and_short_enough_for_the_outbox():
+    from skillsreg.core.mail import SUBJECT_LIMIT, one_line
+
+    assert one_line("Offer:\r\nBcc: victim@example.org", SUBJECT_LIMIT) == (
+        "Offer: Bcc: victim@example.org"
+    )
+    long = one_line("x" * 150 + " " + "y" * 150, SUBJECT_LIMIT)
+    assert len(long) == SUBJECT_LIMIT
+    assert long.endswith("\u2026")
+    assert one_line("Short", SUBJECT_LIMIT) == "Short"

@@ -9,7 +9,7 @@ from skillsreg.core import audit
 from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
 from skillsreg.workshops.models import ChoiceStatus, Workshop
-from skillsreg.workshops.offers.emails import mail_helpers
+from skillsreg.workshops.offers.emails import mail_helpers, subject_line
 from skillsreg.workshops.offers.services import OfferError
 
 
@@ -45,7 +45,7 @@ def email_attendees(
     workshop: Workshop, *, subject: str, message: str, actor: User, now: datetime
 ) -> int:
     """Queue an organiser's message to everyone with a confirmed place; return how many."""
-    subject, message = subject.strip(), message.strip()
+    subject, message = subject_line(subject), message.strip()
     if not subject:
         raise OfferError("Enter a subject", field="subject")
     if not message:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from skillsreg.core.mail import queue_mail
+from skillsreg.accounts.models import User
+from skillsreg.core.mail import OutboxMessage, queue_mail
 from skillsreg.extensions import db
 from skillsreg.workshops import queries
 from skillsreg.workshops.models import Choice, ChoiceStatus, Workshop
 from skillsreg.workshops.offers.calendar import build_invitation
 from skillsreg.workshops.offers.links import external_url
 from skillsreg.workshops.offers.models import Offer, OfferStatus
+
+
+def subject_line(text: str) -> str:
+    """A one-line subject that fits the outbox, shortened with an ellipsis if need be."""
+    # A line break would start another mail header; a long workshop title would overflow.
+    limit = OutboxMessage.__table__.c.subject.type.length
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\u2026"
 
 
 def mail_helpers() -> dict[str, Any]:
@@ -30,52 +40,61 @@ def consultation_url() -> str:
     return external_url("frameworks.show_version", slug=queries.FRAMEWORK_SLUG, version=version)
 
 
-def send_cancellation(choice: Choice, *, now: datetime) -> None:
-    """Tell a confirmed attendee who withdrew that their place is given up, and clear calendars."""
+def _invitation(workshop: Workshop, user: User, *, now: datetime, cancel: bool = False) -> bytes:
+    config = current_app.config
+    # The sender may be written "Name <address>"; a calendar wants the address alone.
+    address = parseaddr(config["MAIL_DEFAULT_SENDER"])[1] or config["MAIL_DEFAULT_SENDER"]
+    return build_invitation(
+        workshop,
+        user,
+        organiser_email=address,
+        organiser_name=config.get("SERVICE_NAME", "Workshop organisers"),
+        url=external_url("workshops.show_workshop", slug=workshop.slug),
+        now=now,
+        cancel=cancel,
+    )
+
+
+def invitation_for(choice: Choice, *, now: datetime) -> bytes:
+    """The invitation a confirmed attendee can download again, as last emailed."""
+    return _invitation(choice.workshop, choice.eoi.user, now=now)
+
+
+def send_cancellation(choice: Choice, *, now: datetime, workshop_cancelled: bool = False) -> None:
+    """Tell a confirmed attendee their place is given up or cancelled, and clear calendars."""
     sent = db.session.scalar(
         sa.select(Offer).where(Offer.choice_id == choice.id, Offer.invitation_sequence.is_not(None))
     )
     if sent is None:
         return
     workshop, user = choice.workshop, choice.eoi.user
-    config = current_app.config
-    ics = build_invitation(
-        workshop,
-        user,
-        organiser_email=config["MAIL_DEFAULT_SENDER"],
-        organiser_name=config.get("SERVICE_NAME", "Workshop organisers"),
-        url=external_url("workshops.show_workshop", slug=workshop.slug),
-        now=now,
-        cancel=True,
-    )
+    ics = _invitation(workshop, user, now=now, cancel=True)
+    if workshop_cancelled:
+        subject, template = "Workshop cancelled", "invitation_workshop_cancelled"
+    else:
+        subject, template = "You have given up your place", "invitation_cancelled"
     queue_mail(
         to=user.email,
-        subject=f"You have given up your place: {workshop.title}",
-        template="invitation_cancelled",
+        subject=subject_line(f"{subject}: {workshop.title}"),
+        template=template,
         attachment=("cancellation.ics", "text/calendar", ics),
         user=user,
         workshop=workshop,
+        consultation_url=consultation_url(),
         **mail_helpers(),
     )
 
 
 def send_invitation(choice: Choice, offer: Offer, *, now: datetime, updated: bool = False) -> None:
+    """Email the invitation for a confirmed place (or its update) and note its sequence."""
     workshop, user = choice.workshop, choice.eoi.user
-    config = current_app.config
     places_url = external_url("offers.list_places")
-    ics = build_invitation(
-        workshop,
-        user,
-        organiser_email=config["MAIL_DEFAULT_SENDER"],
-        organiser_name=config.get("SERVICE_NAME", "Workshop organisers"),
-        url=external_url("workshops.show_workshop", slug=workshop.slug),
-        now=now,
-    )
+    ics = _invitation(workshop, user, now=now)
     offer.invitation_sequence = workshop.sequence
     subject = "The workshop has changed" if updated else "Your place is confirmed"
     queue_mail(
         to=user.email,
-        subject=f"{subject}: {workshop.title}",
+        subject=subject_line(f"{subject}: {workshop.title}"),
         template="invitation_updated" if updated else "invitation_place_confirmed",
         attachment=("invitation.ics", "text/calendar", ics),
         user=user,

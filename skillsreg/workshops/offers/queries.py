@@ -5,15 +5,30 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from skillsreg.accounts.models import User
 from skillsreg.extensions import db
-from skillsreg.workshops.models import Choice, ChoiceStatus, ExpressionOfInterest, Workshop
+from skillsreg.workshops.models import (
+    Choice,
+    ChoiceStatus,
+    ExpressionOfInterest,
+    Workshop,
+    WorkshopStatus,
+)
 from skillsreg.workshops.offers.models import Offer, OfferStatus
+from skillsreg.workshops.queries import in_london
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, plus the full-width forms spreadsheets also read as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def short_date(moment: datetime) -> str:
+    """27 November 2026, in London: for narrow table cells."""
+    local = in_london(moment)
+    return f"{local.day} {local:%B %Y}"
 
 
 def attendees(workshop: Workshop) -> list[Choice]:
@@ -36,26 +51,66 @@ def offers_of(workshop: Workshop) -> list[Offer]:
     )
 
 
+def status_label(choice: Choice, last_offer: Offer | None) -> str:
+    """A member-facing state of one choice, telling an expired offer from a declined one."""
+    if choice.workshop.status is WorkshopStatus.CANCELLED:
+        return "Workshop cancelled"
+    if (
+        choice.status is ChoiceStatus.DECLINED
+        and last_offer is not None
+        and last_offer.status is OfferStatus.EXPIRED
+    ):
+        return "Offer expired"
+    return choice.status.label
+
+
+def last_offer_of(choice: Choice) -> Offer | None:
+    """The latest offer made for this choice, if it had one."""
+    return db.session.scalar(
+        sa.select(Offer).where(Offer.choice_id == choice.id).order_by(Offer.id.desc()).limit(1)
+    )
+
+
+def choice_status_label(choice: Choice) -> str:
+    """The member-facing state of a choice, for pages listing a member's applications."""
+    return status_label(choice, last_offer_of(choice))
+
+
 @dataclass(frozen=True)
 class Place:
     """One of a member's workshop choices, with its latest offer, if it had one."""
 
     choice: Choice
     last_offer: Offer | None
+    now: datetime
 
     @property
     def offer(self) -> Offer | None:
         """The offer waiting for the member's answer, if any."""
-        return self.last_offer if self.last_offer and self.last_offer.is_open else None
+        if self.last_offer is None or not self.last_offer.is_open:
+            return None
+        return self.last_offer if self.last_offer.expires_at > self.now else None
 
     @property
     def status_label(self) -> str:
-        if self.last_offer is not None and self.last_offer.status is OfferStatus.EXPIRED:
-            return "Offer expired"
-        return self.choice.status.label
+        return status_label(self.choice, self.last_offer)
+
+    @property
+    def has_started(self) -> bool:
+        return self.choice.workshop.starts_at <= self.now
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.choice.workshop.status is WorkshopStatus.CANCELLED
+
+    @property
+    def has_invitation(self) -> bool:
+        return self.choice.status is ChoiceStatus.ACCEPTED and not self.is_cancelled
 
     @property
     def can_withdraw(self) -> bool:
+        if self.has_started or self.is_cancelled or self.choice.eoi.is_withdrawn:
+            return False
         return self.choice.status in (
             ChoiceStatus.APPLIED,
             ChoiceStatus.SELECTED,
@@ -65,7 +120,7 @@ class Place:
         )
 
 
-def places_of(user: User) -> list[Place]:
+def places_of(user: User, *, now: datetime) -> list[Place]:
     """The member's choices in submitted expressions of interest, soonest workshop first."""
     choices = db.session.scalars(
         sa.select(Choice)
@@ -80,7 +135,7 @@ def places_of(user: User) -> list[Place]:
         sa.select(Offer).where(Offer.choice_id.in_([c.id for c in choices])).order_by(Offer.id)
     ):
         latest[offer.choice_id] = offer
-    return [Place(choice, latest.get(choice.id)) for choice in choices]
+    return [Place(choice, latest.get(choice.id), now) for choice in choices]
 
 
 def own_choice(user: User, choice_id: int) -> Choice | None:
@@ -93,13 +148,15 @@ def own_choice(user: User, choice_id: int) -> Choice | None:
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting like a formula; a quote keeps it text.
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    # A spreadsheet would run a cell starting like a formula, even after spaces; a quote
+    # keeps it text.
+    return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def attendees_csv(workshop: Workshop) -> str:
     """The attendee list as CSV for a spreadsheet, access needs included for the organisers."""
     out = io.StringIO()
+    out.write("\ufeff")  # so Excel reads the UTF-8 of names like Zoë
     writer = csv.writer(out)
     writer.writerow(
         ["Name", "Email", "Organisation", "Sector", "Job title", "Access needs", "Attended"]

@@ -16,12 +16,19 @@ from skillsreg.core import audit
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
-from skillsreg.workshops.models import PLACE_HOLDING, Choice, ChoiceStatus, Workshop
+from skillsreg.workshops.models import (
+    PLACE_HOLDING,
+    Choice,
+    ChoiceStatus,
+    Workshop,
+    WorkshopStatus,
+)
 from skillsreg.workshops.offers.emails import (
     consultation_url,
     mail_helpers,
     send_cancellation,
     send_invitation,
+    subject_line,
 )
 from skillsreg.workshops.offers.links import external_url
 from skillsreg.workshops.offers.models import Offer, OfferStatus
@@ -44,7 +51,7 @@ def _expiry_days(days: int | None) -> int:
     return int(current_app.config.get("OFFER_EXPIRY_DAYS", DEFAULT_EXPIRY_DAYS))
 
 
-def _lock_workshop(workshop_id: int) -> Workshop:
+def lock_workshop(workshop_id: int) -> Workshop:
     """Lock the workshop row, so places are counted and given out one request at a time."""
     # On PostgreSQL a second request waits here until the first commits; SQLite has a
     # single writer anyway.
@@ -80,7 +87,7 @@ def _offer_place(
     user = choice.eoi.user
     queue_mail(
         to=user.email,
-        subject=f"You are offered a place: {workshop.title}",
+        subject=subject_line(f"You are offered a place: {workshop.title}"),
         template="offer_made",
         user=user,
         workshop=workshop,
@@ -101,19 +108,44 @@ def _offer_place(
     return offer
 
 
+def _check_room(workshop: Workshop, choices: Sequence[Choice], *, now: datetime) -> None:
+    """Refuse offers for a workshop that is not running or has too few free places."""
+    if workshop.status is not WorkshopStatus.PUBLISHED:
+        raise OfferError(f"{workshop.title} is not open: places cannot be offered")
+    if workshop.starts_at <= now:
+        raise OfferError(f"{workshop.title} has already started: places cannot be offered")
+    held = db.session.scalar(
+        sa.select(sa.func.count(Choice.id)).where(
+            Choice.workshop_id == workshop.id, Choice.status.in_(PLACE_HOLDING)
+        )
+    )
+    free = workshop.capacity - (held or 0)
+    if len(choices) > free:
+        raise OfferError(
+            f"{workshop.title} has {max(free, 0)} free place{'' if free == 1 else 's'}: "
+            f"{len(choices)} cannot be offered"
+        )
+
+
 def make_offers(
     choices: Sequence[Choice], *, actor: User, now: datetime, expiry_days: int | None = None
 ) -> list[Offer]:
     """Offer each chosen applicant their place and email them accept and decline links."""
     days = _expiry_days(expiry_days)
-    offers = []
     for choice in choices:
         if choice.status in PLACE_HOLDING:
             raise OfferError(f"{choice.eoi.user.name} already holds a place at this workshop")
-        if choice.status is ChoiceStatus.WITHDRAWN:
+        if choice.status is ChoiceStatus.WITHDRAWN or choice.eoi.is_withdrawn:
             raise OfferError(f"{choice.eoi.user.name} has withdrawn")
-        offers.append(_offer_place(choice, actor=actor, now=now, days=days, replacement=False))
-    return offers
+    by_workshop: dict[int, list[Choice]] = {}
+    for choice in choices:
+        by_workshop.setdefault(choice.workshop_id, []).append(choice)
+    for workshop_id in sorted(by_workshop):
+        _check_room(lock_workshop(workshop_id), by_workshop[workshop_id], now=now)
+    return [
+        _offer_place(choice, actor=actor, now=now, days=days, replacement=False)
+        for choice in choices
+    ]
 
 
 def notify_not_selected(choices: Sequence[Choice], *, actor: User, now: datetime) -> None:
@@ -135,13 +167,22 @@ def notify_not_selected(choices: Sequence[Choice], *, actor: User, now: datetime
         eoi = waiting[0].eoi
         if any(c.status in PLACE_HOLDING for c in eoi.choices):
             continue
-        workshops = [c.workshop for c in sorted(waiting, key=lambda c: c.rank)]
+        ranked = sorted(waiting, key=lambda c: c.rank)
+        # Someone who said they cannot come on a date is never offered that place: the
+        # waiting list would be an empty promise, so they are pointed to the consultation.
+        workshops = [c.workshop for c in ranked if c.is_available is not False]
+        unavailable = [c.workshop for c in ranked if c.is_available is False]
         queue_mail(
             to=eoi.user.email,
-            subject="Workshop places: you are on the waiting list",
+            subject=(
+                "Workshop places: you are on the waiting list"
+                if workshops
+                else "Workshop places: thank you for your interest"
+            ),
             template="not_selected_waiting",
             user=eoi.user,
             workshops=workshops,
+            unavailable=unavailable,
             consultation_url=consultation,
             places_url=external_url("offers.list_places"),
             **mail_helpers(),
@@ -163,8 +204,8 @@ def fill_places(
 
     Nobody holding a place is moved: the replacement is chosen among people waiting only.
     """
-    workshop = _lock_workshop(workshop.id)
-    if workshop.starts_at <= now:
+    workshop = lock_workshop(workshop.id)
+    if workshop.status is not WorkshopStatus.PUBLISHED or workshop.starts_at <= now:
         return []
     days = _expiry_days(expiry_days)
     offers: list[Offer] = []
@@ -190,11 +231,13 @@ def _check_open(offer: Offer, *, now: datetime) -> None:
         raise OfferError(f"This offer can no longer be answered: it was {offer.status.value}")
     if offer.expires_at <= now:
         raise OfferError("Sorry, this offer has expired")
+    if offer.choice.workshop.status is WorkshopStatus.CANCELLED:
+        raise OfferError("Sorry, this workshop has been cancelled")
 
 
 def accept_offer(offer: Offer, *, now: datetime) -> Offer:
     """Confirm the place, unless every place has been taken, and email the invitation."""
-    workshop = _lock_workshop(offer.choice.workshop_id)
+    workshop = lock_workshop(offer.choice.workshop_id)
     db.session.refresh(offer)
     db.session.refresh(offer.choice)
     _check_open(offer, now=now)
@@ -221,7 +264,7 @@ def accept_offer(offer: Offer, *, now: datetime) -> Offer:
 
 def decline_offer(offer: Offer, *, now: datetime) -> list[Offer]:
     """Give the place back and offer it to the best next person; return the new offers."""
-    workshop = _lock_workshop(offer.choice.workshop_id)
+    workshop = lock_workshop(offer.choice.workshop_id)
     db.session.refresh(offer)
     _check_open(offer, now=now)
     offer.status = OfferStatus.DECLINED
@@ -255,7 +298,7 @@ def expire_offers(*, now: datetime, expiry_days: int | None = None) -> ExpiryRes
     expired: list[Offer] = []
     workshops: dict[int, Workshop] = {}
     for offer in due:
-        workshop = _lock_workshop(offer.choice.workshop_id)
+        workshop = lock_workshop(offer.choice.workshop_id)
         db.session.refresh(offer)
         if offer.status is not OfferStatus.OFFERED:
             continue  # answered while this run waited for the lock
@@ -265,7 +308,7 @@ def expire_offers(*, now: datetime, expiry_days: int | None = None) -> ExpiryRes
         user = offer.choice.eoi.user
         queue_mail(
             to=user.email,
-            subject=f"Your offer of a place has expired: {workshop.title}",
+            subject=subject_line(f"Your offer of a place has expired: {workshop.title}"),
             template="offer_expired",
             user=user,
             workshop=workshop,
@@ -300,7 +343,9 @@ def withdraw_choice(choice: Choice, *, now: datetime) -> list[Offer]:
     """Withdraw the member from one workshop; a place they held goes to the waiting list."""
     if choice.status is ChoiceStatus.WITHDRAWN or choice.eoi.is_withdrawn:
         raise OfferError("You have already withdrawn from this workshop")
-    workshop = _lock_workshop(choice.workshop_id)
+    workshop = lock_workshop(choice.workshop_id)
+    if workshop.starts_at <= now:
+        raise OfferError("This workshop has already started, so you cannot withdraw from it")
     db.session.refresh(choice)
     held = choice.status in PLACE_HOLDING
     if choice.status is ChoiceStatus.ACCEPTED:

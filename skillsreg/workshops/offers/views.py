@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from skillsreg.core.auth import organiser_required, public, signed_in
@@ -12,10 +12,11 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
+from skillsreg.library.rules import content_disposition
 from skillsreg.workshops import queries as workshop_queries
-from skillsreg.workshops.models import ChoiceStatus, Workshop
+from skillsreg.workshops.models import ChoiceStatus, Workshop, WorkshopStatus
 from skillsreg.workshops.offers import attendance, queries, services
-from skillsreg.workshops.offers.calendar import build_invitation
+from skillsreg.workshops.offers.emails import invitation_for
 from skillsreg.workshops.offers.forms import (
     AcceptOfferForm,
     DeclineOfferForm,
@@ -32,7 +33,22 @@ bp = Blueprint("offers", __name__, url_prefix="/workshops")
 
 @bp.context_processor
 def display_helpers() -> dict[str, Any]:
-    return {"long_date": workshop_queries.long_date, "clock": workshop_queries.clock}
+    return {
+        "long_date": workshop_queries.long_date,
+        "clock": workshop_queries.clock,
+        "short_date": queries.short_date,
+    }
+
+
+# For every page listing a member's applications: "Offer expired" rather than "Place declined".
+bp.add_app_template_global(queries.choice_status_label, "choice_status_label")
+
+
+def _download(body: str | bytes, *, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _offer_or_404(token: str) -> Offer:
@@ -42,11 +58,10 @@ def _offer_or_404(token: str) -> Offer:
     return offer
 
 
-def _reply(token: str, form: Any, act: Any, *, template: str, title: str) -> Any:
-    """Show an offer with one button; on a valid post, answer it and show the outcome."""
-    offer = _offer_or_404(token)
+def _answer(offer: Any, form: Any, act: Any, *, done: str, **page: Any) -> Any:
+    """Show an open offer with one button; on a valid post, answer it and go to `done`."""
     if not offer.is_open or offer.expires_at <= utcnow():
-        return redirect(url_for("offers.show_reply", token=token))
+        return redirect(done)
     if form.validate_on_submit():
         try:
             act(offer, now=utcnow())
@@ -55,32 +70,69 @@ def _reply(token: str, form: Any, act: Any, *, template: str, title: str) -> Any
             add_domain_error(form, error, field="submit")
         else:
             db.session.commit()
-            return redirect(url_for("offers.show_reply", token=token))
-    return render_template(template, form=form, offer=offer, title=title)
+            return redirect(done)
+    return render_template(form=form, offer=offer, **page)
+
+
+REPLIES = {
+    "accept": (AcceptOfferForm, services.accept_offer, "Accept your place", "decline"),
+    "decline": (DeclineOfferForm, services.decline_offer, "Decline your place", "accept"),
+}
+
+
+def _reply(token: str, action: str) -> Any:
+    form_class, act, title, other = REPLIES[action]
+    return _answer(
+        _offer_or_404(token),
+        form_class(),
+        act,
+        done=url_for("offers.show_reply", token=token),
+        template_name_or_list=f"workshops/offers/{action}_offer.html",
+        title=title,
+        other_url=url_for(f"offers.{other}_offer", token=token),
+    )
 
 
 @bp.route("/offers/<token>/accept", methods=["GET", "POST"])
 @public
 def accept_offer(token: str):
-    return _reply(
-        token,
-        AcceptOfferForm(),
-        services.accept_offer,
-        template="workshops/offers/accept_offer.html",
-        title="Accept your place",
-    )
+    return _reply(token, "accept")
 
 
 @bp.route("/offers/<token>/decline", methods=["GET", "POST"])
 @public
 def decline_offer(token: str):
-    return _reply(
-        token,
-        DeclineOfferForm(),
-        services.decline_offer,
-        template="workshops/offers/decline_offer.html",
-        title="Decline your place",
+    return _reply(token, "decline")
+
+
+def _reply_signed_in(choice_id: int, action: str) -> Any:
+    """The same answers for a signed-in member, from their places page: no emailed link needed."""
+    choice = _own_choice_or_404(choice_id)
+    offer = services.open_offer_of(choice)
+    if offer is None:
+        return redirect(url_for("offers.list_places"))
+    form_class, act, title, other = REPLIES[action]
+    return _answer(
+        offer,
+        form_class(),
+        act,
+        done=url_for("offers.list_places"),
+        template_name_or_list=f"workshops/offers/{action}_offer.html",
+        title=title,
+        other_url=url_for(f"offers.{other}_place", choice_id=choice_id),
     )
+
+
+@bp.route("/places/<int:choice_id>/accept", methods=["GET", "POST"])
+@signed_in
+def accept_place(choice_id: int):
+    return _reply_signed_in(choice_id, "accept")
+
+
+@bp.route("/places/<int:choice_id>/decline", methods=["GET", "POST"])
+@signed_in
+def decline_place(choice_id: int):
+    return _reply_signed_in(choice_id, "decline")
 
 
 REPLY_TITLES = {
@@ -108,7 +160,7 @@ def show_reply(token: str):
 def list_places():
     return render_template(
         "workshops/offers/list_places.html",
-        places=queries.places_of(current_user),
+        places=queries.places_of(current_user, now=utcnow()),
         title="Your workshop places",
     )
 
@@ -124,20 +176,14 @@ def _own_choice_or_404(choice_id: int) -> Any:
 @signed_in
 def download_invitation(choice_id: int):
     choice = _own_choice_or_404(choice_id)
-    if choice.status is not ChoiceStatus.ACCEPTED:
+    if choice.status is not ChoiceStatus.ACCEPTED or choice.workshop.status is not (
+        WorkshopStatus.PUBLISHED
+    ):
         abort(404)
-    ics = build_invitation(
-        choice.workshop,
-        current_user,
-        organiser_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        organiser_name=current_app.config["SERVICE_NAME"],
-        url=url_for("workshops.show_workshop", slug=choice.workshop.slug, _external=True),
-        now=utcnow(),
-    )
-    return Response(
-        ics,
+    return _download(
+        invitation_for(choice, now=utcnow()),
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{choice.workshop.slug}.ics"'},
+        filename=f"{choice.workshop.slug}.ics",
     )
 
 
@@ -208,10 +254,10 @@ def fill_places(slug: str):
 @organiser_required
 def export_attendees(slug: str):
     workshop = _workshop_or_404(slug)
-    return Response(
+    return _download(
         queries.attendees_csv(workshop),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{workshop.slug}-attendees.csv"'},
+        filename=f"{workshop.slug}-attendees.csv",
     )
 
 

@@ -210,7 +210,9 @@ def test_the_attendee_list_exports_as_csv_safe_for_spreadsheets(
     login_as(organiser)
     response = client.get(f"/workshops/{workshop.slug}/attendees.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.get_data().startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][:2] == ["Name", "Email"]
     assert [row[0] for row in rows[1:]] == ["Attendee 1", "Attendee 2"]
     assert rows[2][2] == "'=HYPERLINK(1)"
@@ -299,3 +301,32 @@ def test_members_cannot_offer_places(client, login_as, member, attended):
     workshop, _ = attended
     login_as(member)
     assert client.post(f"/workshops/{workshop.slug}/attendees/fill").status_code == 403
+
+
+def test_a_signed_in_member_answers_an_offer_from_their_places(db, client, login_as, offer, member):
+    offer_, _ = offer
+    login_as(member)
+    page = check_page(client.get("/workshops/places"))
+    link = page.select_one(f"a[href='/workshops/places/{offer_.choice_id}/accept']")
+    assert link.get_text(" ", strip=True).startswith("Accept the place")
+    page = check_page(client.get(link["href"]), title="Accept your place")
+    decline = page.find("a", string="I cannot come: decline the place")["href"]
+    assert decline == f"/workshops/places/{offer_.choice_id}/decline"
+
+    response = client.post(link["href"])
+
+    assert response.headers["Location"] == "/workshops/places"
+    assert offer_.status is OfferStatus.ACCEPTED
+    assert offer_.choice.status is ChoiceStatus.ACCEPTED
+    # Answered: the page has nothing more to ask.
+    assert client.get(link["href"]).headers["Location"] == "/workshops/places"
+
+
+def test_nobody_answers_another_members_offer(client, login_as, offer, create_user):
+    offer_, _ = offer
+    login_as(create_user())
+    for action in ("accept", "decline"):
+        url = f"/workshops/places/{offer_.choice_id}/{action}"
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert offer_.status is OfferStatus.OFFERED
