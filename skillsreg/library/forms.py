@@ -186,15 +186,10 @@ class TargetForm(GovForm):
         widget=GovTextInput(),
         description=(
             "The password or token is never stored in the service: set it as an environment "
-            "variable on the app servers and enter its name here, for example SKILLSREG_DAV_TOKEN"
+            "variable on the app servers and enter its name here. It must start with "
+            "SKILLSREG_, for example SKILLSREG_DAV_TOKEN"
         ),
-        validators=[
-            Length(max=100, message="Name must be 100 characters or fewer"),
-            Regexp(
-                r"^[A-Za-z_][A-Za-z0-9_]*$|^$",
-                message="Enter a name made of letters, numbers and _, not starting with a number",
-            ),
-        ],
+        validators=[Length(max=100, message="Name must be 100 characters or fewer")],
     )
     is_enabled = BooleanField("Turned on: organisers can push to it", widget=GovCheckboxInput())
     submit = SubmitField("Save target", widget=GovSubmitInput())

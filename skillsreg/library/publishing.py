@@ -86,7 +86,15 @@ def add_version(
     names = [file.name for file in files]
     if len(set(names)) != len(names):
         raise LibraryError("Two files have the same name", field="files")
-    number = 1 + max((v.number for v in document.versions), default=0)
+    # Lock the document's row so two uploads at once are numbered one after the other (on
+    # PostgreSQL the second waits here) instead of one failing on the unique number.
+    db.session.execute(sa.select(Document.id).where(Document.id == document.id).with_for_update())
+    latest = db.session.scalar(
+        sa.select(sa.func.max(DocumentVersion.number)).where(
+            DocumentVersion.document_id == document.id
+        )
+    )
+    number = 1 + max([latest or 0, *(v.number for v in document.versions)])
     version = DocumentVersion(number=number, note=note, created_by=actor, created_at=now)
     version.files = [
         LibraryFile(

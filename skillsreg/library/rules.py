@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
 
 TEXT_TYPES = {
     "csv": "text/csv",
@@ -58,6 +60,13 @@ HTML_STARTS = (
     b"<?xml",
     b"<svg",
 )
+# Targets read their password or token from an environment variable an administrator names.
+# Only names with this prefix may be read, so a target can never be pointed at the service's
+# own secrets (SECRET_KEY, DATABASE_URL, MAIL_PASSWORD) and send them to another server.
+SECRET_ENV_PREFIX = "SKILLSREG_"  # noqa: S105 - a name prefix, not a password
+SECRET_ENV_RESERVED = frozenset({"SKILLSREG_ENV"})
+MAX_FILES_PER_UPLOAD = 5
+MAX_MIMETYPE_BYTES = 200
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 60
 
@@ -74,8 +83,10 @@ def file_extension(filename: str) -> str:
 
 def safe_filename(filename: str) -> str:
     """A file name without folders or characters that need quoting, keeping its extension."""
-    base = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "_", base).strip(" .")
+    base = unicodedata.normalize("NFC", filename).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    # Letters and digits of any script stay (a Welsh or French name is kept); quotes, controls,
+    # bidirectional overrides and anything a header or a path would treat specially go.
+    cleaned = re.sub(r"[^\w. -]+", "_", base).strip(" .")
     cleaned = re.sub(r"\s+", " ", cleaned)
     if len(cleaned) > 150:
         stem, dot, ext = cleaned.rpartition(".")
@@ -134,6 +145,16 @@ def _zip_names(content: bytes, name: str) -> tuple[zipfile.ZipFile, list[str]]:
         raise UploadRejectedError(f"{name} is damaged and cannot be opened") from None
 
 
+def _read_capped(archive: zipfile.ZipFile, member: str) -> bytes:
+    """Read a member without inflating more than its declared size allows."""
+    try:
+        with archive.open(member) as stream:
+            data = stream.read(MAX_MIMETYPE_BYTES + 1)
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError):
+        return b""
+    return data if len(data) <= MAX_MIMETYPE_BYTES else b""
+
+
 def _check_zip(content: bytes, name: str) -> None:
     _zip_names(content, name)
 
@@ -150,7 +171,10 @@ def _check_ooxml(folder: str) -> Callable[[bytes, str], None]:
 def _check_odf(media_type: str) -> Callable[[bytes, str], None]:
     def check(content: bytes, name: str) -> None:
         archive, names = _zip_names(content, name)
-        if "mimetype" not in names or archive.read("mimetype").strip() != media_type.encode():
+        # Only the declared size is trusted before reading: a tiny entry may inflate to gigabytes.
+        if "mimetype" not in names or archive.getinfo("mimetype").file_size > MAX_MIMETYPE_BYTES:
+            raise UploadRejectedError(f"The content of {name} does not match its file type")
+        if _read_capped(archive, "mimetype").strip() != media_type.encode():
             raise UploadRejectedError(f"The content of {name} does not match its file type")
 
     return check
@@ -185,6 +209,29 @@ def check_upload(filename: str, content: bytes, *, max_bytes: int) -> tuple[str,
         raise UploadRejectedError(f"{name} must be smaller than {max_bytes // (1024 * 1024)} MB")
     CHECKS[extension](content, name)
     return name, MEDIA_TYPES[extension]
+
+
+def secret_env_problem(name: str) -> str | None:
+    """Why a target may not read its secret from this environment variable (None if it may)."""
+    if not name:
+        return None
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+        return "Enter a name made of capital letters, numbers and _, starting with a letter"
+    if not name.startswith(SECRET_ENV_PREFIX) or name in SECRET_ENV_RESERVED:
+        return (
+            f"Enter a name starting with {SECRET_ENV_PREFIX}, for example SKILLSREG_DAV_TOKEN: "
+            "the service's own settings cannot be used"
+        )
+    return None
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header for a file name (RFC 6266): ASCII fallback plus UTF-8 filename*."""
+    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", safe_filename(filename)).strip(" ._") or "file"
+    header = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
 
 
 def normalise_tags(tags: Iterable[str]) -> list[str]:

@@ -24,7 +24,12 @@ from skillsreg.library.publishing import (
     withdraw_document,
     withdraw_pushed,
 )
-from skillsreg.library.rules import UploadRejectedError, check_upload
+from skillsreg.library.rules import (
+    MAX_FILES_PER_UPLOAD,
+    UploadRejectedError,
+    check_upload,
+    secret_env_problem,
+)
 from skillsreg.library.targets import TargetError, client_for
 
 
@@ -38,6 +43,8 @@ class Upload:
 
 def accept_uploads(uploads: Sequence[Upload], *, max_bytes: int) -> list[PublishedFile]:
     """Check every uploaded file; refuse them all, naming each problem, if any is not allowed."""
+    if len(uploads) > MAX_FILES_PER_UPLOAD:
+        raise LibraryError(f"Choose {MAX_FILES_PER_UPLOAD} files or fewer", field="files")
     accepted, problems = [], []
     for upload in uploads:
         try:
@@ -50,6 +57,13 @@ def accept_uploads(uploads: Sequence[Upload], *, max_bytes: int) -> list[Publish
         raise LibraryError(". ".join(problems), field="files")
     if not accepted:
         raise LibraryError("Choose a file to upload", field="files")
+    names = [file.name for file in accepted]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        # Checked before anything is written: names are compared once made safe.
+        raise LibraryError(
+            f"Two files have the same name ({', '.join(repeated)}): rename one", field="files"
+        )
     return accepted
 
 
@@ -205,6 +219,9 @@ class TargetDetails:
 
 
 def _validate_target(details: TargetDetails, *, target_id: int | None) -> None:
+    problem = secret_env_problem(details.secret_env)
+    if problem is not None:
+        raise PublishingError(problem, field="secret_env")
     url = urlsplit(details.base_url)
     if url.scheme not in ("http", "https") or not url.netloc:
         raise PublishingError("Enter an address starting with https://", field="base_url")

@@ -15,7 +15,12 @@ import ckanapi
 import requests
 
 from skillsreg.library.models import PublishingTarget, TargetKind
+from skillsreg.library.rules import secret_env_problem
 
+# Server-side requests: only administrators choose target addresses, and any address they
+# choose (including ones inside the hosting network) is reached from the app servers. WebDAV
+# requests never follow redirects; ckanapi follows them through requests, which drops the
+# Authorization header when the host changes. Answers are summarised, never shown raw.
 TIMEOUT = (5, 30)  # seconds to connect, seconds to wait for each answer
 USER_AGENT = "skillsreg-publishing/1"
 
@@ -49,6 +54,9 @@ def read_secret(target: PublishingTarget) -> str | None:
     """The password or API token, read from the environment variable the target names."""
     if not target.secret_env:
         return None
+    problem = secret_env_problem(target.secret_env)
+    if problem is not None:
+        raise TargetError(f"The environment variable {target.secret_env} cannot be used: {problem}")
     secret = os.environ.get(target.secret_env)
     if secret is None:
         raise TargetError(
@@ -89,6 +97,9 @@ class WebDavClient:
         self.session.close()
 
     def _url(self, parts: Sequence[str], *, collection: bool = False) -> str:
+        # Quoting keeps "/" inside a segment; "." and ".." would still climb out of the folder.
+        if any(part.strip() in ("", ".", "..") for part in parts):
+            raise TargetError(f"{'/'.join(parts)} is not a name the service can push")
         path = "/".join(quote(part, safe="") for part in parts)
         url = f"{self.base}/{path}" if path else self.base
         return url + "/" if collection else url
@@ -134,16 +145,14 @@ class WebDavClient:
 
     def put_files(self, key: str, title: str | None, files: Sequence[RemoteFile]) -> list[str]:
         parts = [*self.folder, key]
+        urls = [self._url([*parts, file.name]) for file in files]  # refuse bad names up front
         self._make_folders(parts)
-        urls = []
-        for file in files:
-            url = self._url([*parts, file.name])
+        for file, url in zip(files, urls, strict=True):
             status = self._send(
                 "PUT", url, data=file.content, headers={"Content-Type": file.media_type}
             ).status_code
             if status not in (200, 201, 204):
                 raise TargetError(f"The WebDAV server did not store {file.name}: HTTP {status}")
-            urls.append(url)
         return urls
 
     def remove_files(self, key: str, names: Sequence[str]) -> None:

@@ -36,13 +36,17 @@ from skillsreg.library.forms import (
 )
 from skillsreg.library.models import Document, DocumentKind, LibraryFile, PublishingTarget
 from skillsreg.library.publishing import list_targets, pushes_for
-from skillsreg.library.rules import parse_tags, served_media_type
+from skillsreg.library.rules import (
+    MAX_FILES_PER_UPLOAD,
+    content_disposition,
+    parse_tags,
+    served_media_type,
+)
 from skillsreg.library.services import TargetDetails, Upload
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
 FILE_CSP = "default-src 'none'; sandbox"
-MAX_FILES_PER_UPLOAD = 5
 
 
 def _document_or_404(document_id: int) -> Document:
@@ -137,7 +141,7 @@ def download_file(document_id: int, number: int, name: str):
 
 def _file_response(file: LibraryFile) -> Response:
     response = Response(file.content, content_type=served_media_type(file.media_type))
-    response.headers.set("Content-Disposition", "attachment", filename=file.name)
+    response.headers["Content-Disposition"] = content_disposition(file.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP
     # A withdrawal must take effect at once: caches always check back first.

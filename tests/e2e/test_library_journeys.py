@@ -64,7 +64,7 @@ def test_an_organiser_uploads_a_document_and_anyone_downloads_it(
     assert download.status == 200
     assert download.body() == PDF
     assert download.headers["content-type"] == "application/pdf"
-    assert download.headers["content-disposition"] == "attachment; filename=checklist.pdf"
+    assert download.headers["content-disposition"] == 'attachment; filename="checklist.pdf"'
     assert download.headers["x-content-type-options"] == "nosniff"
     assert download.headers["content-security-policy"] == "default-src 'none'; sandbox"
     feed = reader.request.get("/library/feed.atom").text()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from skillsreg.library.rules import (
@@ -10,6 +13,7 @@ from skillsreg.library.rules import (
     normalise_tags,
     parse_tags,
     safe_filename,
+    secret_env_problem,
     served_media_type,
 )
 from tests.library import samples
@@ -113,3 +117,30 @@ def test_tags_are_trimmed_lower_case_and_unique():
 )
 def test_files_are_never_served_as_something_a_browser_runs(stored, served):
     assert served_media_type(stored) == served
+
+
+def test_an_odf_whose_mimetype_inflates_hugely_is_refused_without_inflating_it():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text" + b" " * (50 * MB))
+    bomb = buffer.getvalue()
+    assert len(bomb) < MB
+
+    with pytest.raises(UploadRejectedError, match="does not match its file type"):
+        check_upload("minutes.odt", bomb, max_bytes=MB)
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "SKILLSREG_ENV"])
+def test_targets_cannot_name_the_services_own_settings(name):
+    assert secret_env_problem(name) is not None
+
+
+def test_targets_may_name_their_own_variables():
+    assert secret_env_problem("SKILLSREG_DAV_TOKEN") is None
+    assert secret_env_problem("") is None
+    assert secret_env_problem("skillsreg_dav_token") is not None
+
+
+def test_file_names_keep_letters_of_any_script():
+    assert safe_filename("Café notes.txt") == "Café notes.txt"
+    assert safe_filename("Cynllun\u202egnp.exe.pdf") == "Cynllun_gnp.exe.pdf"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from werkzeug.test import encode_multipart
 from skillsreg.core.db import utcnow
 from skillsreg.library.models import Document, PublishingTarget, Push, PushStatus, TargetKind
 from skillsreg.library.publishing import PublishedFile, publish_to_library, withdraw_from_library
+from skillsreg.library.targets import TargetError, read_secret
 from tests.library import samples
 from tests.pages import check_page, error_messages
 
@@ -147,9 +149,35 @@ def test_downloads_are_attachments_with_safe_headers(client, add_document):
     assert response.status_code == 200
     assert response.data == samples.CSV
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == "attachment; filename=register.csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="register.csv"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        (
+            "Adroddiad Cymraeg \u2013 ŵyr.pdf",
+            'attachment; filename="Adroddiad Cymraeg _ _yr.pdf"; '
+            "filename*=UTF-8''Adroddiad%20Cymraeg%20%E2%80%93%20%C5%B5yr.pdf",
+        ),
+        (
+            'say "hi"\r\nSet-Cookie: a=b.pdf',
+            'attachment; filename="say _hi_Set-Cookie_ a_b.pdf"; '
+            "filename*=UTF-8''say%20%22hi%22%0D%0ASet-Cookie%3A%20a%3Db.pdf",
+        ),
+    ],
+)
+def test_file_names_from_other_domains_give_a_safe_ascii_header(client, add_document, name, header):
+    document = add_document(files=[PublishedFile(name, "application/pdf", samples.PDF)])
+    file = document.latest_version.files[0]
+
+    response = client.get(f"/library/{document.id}/versions/1/{quote(file.name, safe='')}")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == header
+    response.headers["Content-Disposition"].encode("ascii")
 
 
 def test_html_published_by_other_domains_is_never_served_as_html(client, add_document):
@@ -222,6 +250,12 @@ def test_the_upload_form_renders(client, login_as, organiser):
             "bad.png does not match its file type",
         ),
         ([], "Choose a file to upload"),
+        ([(io.BytesIO(samples.PDF), f"part-{n}.pdf") for n in range(6)], "Choose 5 files or fewer"),
+        ([(io.BytesIO(b""), "empty.pdf")], "empty.pdf is empty"),
+        (
+            [(io.BytesIO(samples.PDF), "same.pdf"), (io.BytesIO(samples.PDF), "same.pdf")],
+            "Two files have the same name (same.pdf): rename one",
+        ),
     ],
 )
 def test_bad_files_are_refused_whole_and_the_fields_kept(
@@ -376,7 +410,10 @@ def test_organisers_push_a_document_and_see_the_record(
     assert again.status_code == 302
     page = check_page(client.get(f"/library/{document.id}"))
     assert "Already on Community Nextcloud: nothing changed" in page.text
-    assert [t.get_text(strip=True) for t in page.select("table .govuk-tag")] == ["unchanged", "ok"]
+    assert [t.get_text(strip=True) for t in page.select("#pushes .govuk-tag")] == [
+        "unchanged",
+        "ok",
+    ]
 
 
 def test_a_failed_push_is_kept_and_reported(
@@ -436,15 +473,41 @@ def test_target_form_errors_keep_the_answers(client, login_as, administrator, ma
     page = check_page(client.post("/library/targets/new", data=form), errors=True)
 
     assert error_messages(page) == [
-        "Enter a name made of letters, numbers and _, not starting with a number"
+        "Enter a name made of capital letters, numbers and _, starting with a letter"
     ]
-    form["secret_env"] = "CKAN_TOKEN"
+    form["secret_env"] = "SKILLSREG_CKAN_TOKEN"
     page = check_page(client.post("/library/targets/new", data=form), errors=True)
     assert error_messages(page) == ["Enter an address starting with https://"]
     assert page.select_one("#name")["value"] == "Portal"
     form["base_url"] = "https://data.example.org"
     page = check_page(client.post("/library/targets/new", data=form), errors=True)
     assert error_messages(page) == ["A publishing target with this name already exists"]
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "DATABASE_URL", "MAIL_PASSWORD", "SKILLSREG_ENV"])
+def test_a_target_cannot_read_the_services_own_secrets(client, login_as, administrator, db, name):
+    login_as(administrator)
+    form = {"name": "Leak", "kind": "webdav", "base_url": "https://x.example", "secret_env": name}
+
+    page = check_page(client.post("/library/targets/new", data=form), errors=True)
+
+    assert error_messages(page) == [
+        "Enter a name starting with SKILLSREG_, for example SKILLSREG_DAV_TOKEN: "
+        "the service's own settings cannot be used"
+    ]
+    assert (
+        db.session.scalar(sa.select(PublishingTarget).where(PublishingTarget.name == "Leak"))
+        is None
+    )
+
+
+def test_a_target_saved_with_a_forbidden_variable_never_reads_it(make_target, monkeypatch):
+    target = make_target(TargetKind.WEBDAV, "https://x.example", username="u")
+    target.secret_env = "SECRET_KEY"
+    monkeypatch.setenv("SECRET_KEY", "the service secret")
+
+    with pytest.raises(TargetError, match="cannot be used"):
+        read_secret(target)
 
 
 def test_a_failed_connection_test_says_why(client, login_as, administrator, make_target):

@@ -202,3 +202,29 @@ def test_a_disabled_target_cannot_be_pushed_to(db, dav_target, organiser):
 
     with pytest.raises(PublishingError, match="turned off"):
         push_to_target(dav_target.id, key="k", title="K", files=FILES, actor=organiser, now=NOW)
+
+
+def test_file_names_that_would_climb_out_of_the_folder_are_never_sent(
+    db, dav_target, dav_root, organiser
+):
+    sneaky = [PublishedFile("..", "text/plain", b"overwrite the folder")]
+
+    with pytest.raises(PublishingError, match="is not a name the service can push"):
+        push_to_target(
+            dav_target.id, key="register-9", title="x", files=sneaky, actor=organiser, now=NOW
+        )
+
+    assert pushes_for("register-9")[0].status is PushStatus.FAILED
+    assert not (dav_root / "published" / "registers" / "register-9").exists()
+
+
+def test_slashes_in_a_file_name_stay_inside_the_publication(db, dav_target, dav_root, organiser):
+    files = [PublishedFile("../../escape.txt", "text/plain", b"hello")]
+
+    push = push_to_target(
+        dav_target.id, key="register-8", title="x", files=files, actor=organiser, now=NOW
+    )
+
+    assert push.status is PushStatus.OK
+    assert not (dav_root / "escape.txt").exists()
+    assert not (dav_root / "published" / "escape.txt").exists()

@@ -15,6 +15,8 @@ from flask.cli import AppGroup
 from skillsreg.workshops import allocation
 
 INVALID = 2
+# Seeds the web pages record: HiGHS takes a non-negative 32-bit integer.
+SEED_LIMIT = 2**31
 
 
 def _fail(lines: list[str] | tuple[str, ...]) -> None:
@@ -48,8 +50,10 @@ def solve_document(
         problem = dataclasses.replace(problem, settings=settings)
     if seed is None:
         seed = document.get("seed")
+        if seed is not None and not 0 <= seed < SEED_LIMIT:
+            raise allocation.AllocationError([f"seed: must be from 0 to {SEED_LIMIT - 1}"])
     if seed is None:
-        seed = secrets.randbelow(2**31)
+        seed = secrets.randbelow(SEED_LIMIT)
     result = allocation.allocate(problem, seed=seed)
     return {
         "round": problem.id,
@@ -67,7 +71,11 @@ def solve_document(
 
 @click.command("allocate")
 @click.argument("round_file", metavar="ROUND.json", type=click.Path(path_type=Path))
-@click.option("--seed", type=int, help="Tie-breaking seed (default: the document's, or random).")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, SEED_LIMIT - 1),
+    help="Tie-breaking seed (default: the document's, or random).",
+)
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),

@@ -88,9 +88,14 @@ def workshop_by_slug(slug: str) -> Workshop | None:
     return db.session.scalar(sa.select(Workshop).where(Workshop.slug == slug))
 
 
+def live_workshops(round_: SelectionRound) -> list[Workshop]:
+    """Return the round's workshops still taking place: one cancelled later gets no places."""
+    return [w for w in round_.workshops if w.status is WorkshopStatus.PUBLISHED]
+
+
 def round_choices(round_: SelectionRound) -> list[Choice]:
     """Return the live choices of submitted, not withdrawn, interest in the round's workshops."""
-    ids = [workshop.id for workshop in round_.workshops]
+    ids = [workshop.id for workshop in live_workshops(round_)]
     if not ids:
         return []
     return list(
@@ -205,10 +210,13 @@ def _locks(
         for choice in choices
         if choice.status in PLACE_HOLDING
     ]
+    live = {workshop.id for workshop in live_workshops(round_)}
     locked_out: list[tuple[str, str | None]] = []
     for lock in round_.locks:
         if lock.user_id not in present:
             continue  # they withdrew since the lock was made
+        if lock.workshop_id is not None and lock.workshop_id not in live:
+            continue  # the workshop was cancelled since
         where = lock.workshop.slug if lock.workshop is not None else None
         if lock.kind is LockKind.IN and where is not None:
             locked_in.append((rules.person_key(lock.user_id), where))
@@ -250,7 +258,7 @@ def allocation_round(
                 max_per_organisation=workshop.max_per_organisation,
                 min_per_target_role=round_.min_per_target_role,
             )
-            for workshop in round_.workshops
+            for workshop in live_workshops(round_)
         ),
         applicants=applicants,
         settings=rules.settings(

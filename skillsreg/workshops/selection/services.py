@@ -99,6 +99,18 @@ def _ensure_open(round_: SelectionRound) -> None:
         raise SelectionError("This round has been confirmed and can no longer change")
 
 
+def _ensure_can_run(round_: SelectionRound, now: datetime) -> None:
+    live = queries.live_workshops(round_)
+    if not live:
+        raise SelectionError(
+            "Every workshop in this round has been cancelled or unpublished: there is nothing "
+            "to select for"
+        )
+    started = [workshop.title for workshop in live if workshop.starts_at <= now]
+    if started:
+        raise SelectionError(f"{', '.join(started)} has already started: it cannot be selected for")
+
+
 def current_input(round_: SelectionRound) -> tuple[allocation.Round, dict[str, Any], str]:
     """Return the round as it stands now, its input document and the document's hash."""
     problem = queries.allocation_round(round_)
@@ -112,6 +124,7 @@ def run_round(
     """Solve the round as it stands and record the run; a missing seed is drawn and recorded."""
     _lock_round(round_)
     _ensure_open(round_)
+    _ensure_can_run(round_, now)
     if seed is None:
         seed = secrets.randbelow(SEED_LIMIT)
     elif not 0 <= seed < SEED_LIMIT:

@@ -87,3 +87,20 @@ def test_a_missing_file_is_refused(runner, tmp_path):
     result = runner.invoke(args=["workshops", "allocate", str(tmp_path / "nope.json")])
     assert result.exit_code == INVALID
     assert "cannot be read" in result.stderr
+
+
+def test_a_seed_out_of_range_is_refused_with_a_clear_message(
+    runner, tmp_path, make_workshop, apply, create_user, open_round, organiser
+):
+    run = exported_run(make_workshop, apply, create_user, open_round, organiser)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(run.input_document))
+    for seed in ("-1", str(2**40)):
+        result = runner.invoke(args=["workshops", "allocate", str(path), "--seed", seed])
+        assert result.exit_code != 0
+        assert "Traceback" not in result.output
+        assert "seed" in result.output.lower()
+    path.write_text(json.dumps({**run.input_document, "seed": -5}))
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == INVALID
+    assert "seed: must be from 0" in result.output

@@ -11,7 +11,7 @@ from skillsreg.assessments.models import Assessment, AssessmentStatus
 from skillsreg.config import ROOT
 from skillsreg.frameworks import services as framework_services
 from skillsreg.workshops import allocation
-from skillsreg.workshops.models import ChoiceStatus
+from skillsreg.workshops.models import ChoiceStatus, WorkshopStatus
 from skillsreg.workshops.selection import rules, services
 from skillsreg.workshops.selection.models import LockKind, SelectionRound
 from tests.pages import check_page, error_messages
@@ -418,3 +418,52 @@ def test_a_workshop_that_stopped_being_eligible_is_refused_with_the_reason(
         errors=True,
     )
     assert error_messages(page) == ["Taken workshop is already in an open selection round"]
+
+
+def test_a_round_whose_workshop_was_cancelled_after_a_run_still_shows_and_says_why(
+    client, login_as, organiser, round_with_people, db
+):
+    round_, london, _, _ = round_with_people
+    run(round_, organiser)
+    london.status = WorkshopStatus.CANCELLED
+    db.session.commit()
+    login_as(organiser)
+
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"), title="November round")
+    assert "(workshop cancelled)" in page.text
+    assert "Run the optimiser again before confirming" in page.text
+
+    response = client.post(f"/workshops/organise/rounds/{round_.id}/run", data={"seed": "1"})
+    page = check_page(response, errors=True)
+    assert "has been cancelled" in " ".join(error_messages(page))
+
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}/confirm"), errors=True)
+    assert "changed since this run" in " ".join(error_messages(page))
+
+
+def test_the_round_pages_fit_a_small_screen_without_wide_tables(
+    client, login_as, organiser, round_with_people
+):
+    round_, _, _, _ = round_with_people
+    run(round_, organiser)
+    run(round_, organiser, seed=6)
+    login_as(organiser)
+    for url in (f"/workshops/organise/rounds/{round_.id}", "/workshops/organise/rounds/"):
+        page = check_page(client.get(url))
+        for table in page.select("main table"):
+            assert len(table.select("thead th")) <= 3, url
+
+
+def test_a_run_stopped_at_the_time_limit_reports_its_gap(
+    client, login_as, organiser, round_with_people, db
+):
+    round_, _, _, _ = round_with_people
+    recorded = run(round_, organiser)
+    recorded.status, recorded.mip_gap = "time_limit", 0.0375
+    db.session.commit()
+    login_as(organiser)
+
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"))
+
+    assert "Stopped at the time limit" in page.text
+    assert "within 3.75% of the optimum" in page.text
