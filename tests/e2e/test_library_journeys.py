@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable
 
@@ -12,12 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import expect_page, sign_in, visit
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEST_DATABASE_URL")), reason="library journeys run on SQLite only"
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 DISGUISED = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
