@@ -8,7 +8,7 @@ PORT ?= 5000
 CSS := skillsreg/static/css/app.css
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format install install-dev assets migrate demo e2e bench audit load clean
+.PHONY: run test lint format install install-dev assets migrate demo e2e bench audit load load-outage clean
 
 run: install assets
 	$(FLASK) db upgrade
@@ -87,6 +87,32 @@ format: install-dev
 
 bench: install-dev
 	for bench in tests/benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+
+# Known vulnerabilities in the installed Python packages (pip-audit asks PyPI's JSON API) and in
+# the front-end packages (npm audit). Needs the network; never part of `make test`. --strict makes
+# a package PyPI could not be asked about a failure, so an offline run cannot pass silently.
+audit: install-dev
+	@status=0; \
+	echo "== pip-audit of the installed Python packages"; \
+	$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off || { status=1; \
+		echo "make audit: pip-audit failed: a known vulnerability is listed above, or PyPI's JSON" \
+			"API could not be asked about every package (offline?), so nothing was proven safe." >&2; }; \
+	echo "== npm audit of the front-end packages"; \
+	npm audit --omit=dev || { status=1; \
+		echo "make audit: npm audit failed: a vulnerable package is listed above, or the npm" \
+			"registry's audit endpoint could not be reached." >&2; }; \
+	exit $$status
+
+# Load test (tests/load/run.py): gunicorn with 4 workers on PostgreSQL (database skillsreg_load,
+# rebuilt each run), LOAD_USERS members (100) for LOAD_SECONDS (60) under locust. Prints requests
+# per second, p50/p95/p99 latency and 5xx count, then checks every acknowledged write is stored.
+load: install-dev
+	$(BIN)/python -m tests.load.run
+
+# The same while PostgreSQL restarts a third of the way in (LOAD_RESTART_COMMAND, by default
+# `pg_ctlcluster 15 main restart`; needs root). Requests meanwhile must get the GOV.UK 503 page.
+load-outage: install-dev
+	LOAD_OUTAGE=1 $(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) node_modules $(CSS) .pytest_cache .ruff_cache .mypy_cache

@@ -210,3 +210,8 @@ def create_administrator(*, email: str, password: str, name: str, now: datetime)
     user.role = Role.ADMINISTRATOR
     db.session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session cookie issued so far stops working."""
+    user.login_id = new_login_id()

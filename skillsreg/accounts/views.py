@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from skillsreg.accounts import services
@@ -60,8 +61,13 @@ login_manager.login_message_category = "info"
 def load_user(login_id: str) -> User | None:
     try:
         return db.session.scalar(db.select(User).where(User.login_id == login_id))
+    except OperationalError:
+        # The database is down: the 503 page says so, drawn as for someone signed out.
+        db.session.rollback()
+        g._login_user = login_manager.anonymous_user()
+        raise
     except SQLAlchemyError:
-        db.session.rollback()  # the error page must still render while the database is down
+        db.session.rollback()  # the error page must still render
         return None
 
 
@@ -147,6 +153,10 @@ def sign_in():
 @bp.post("/sign-out")
 @public
 def sign_out():
+    if current_user.is_authenticated:
+        # Every session cookie issued so far stops working, including copies taken before.
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out", "success")

@@ -21,6 +21,11 @@ class GovDateField(DateField):
         self.invalid = invalid
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        if len(valuelist) != 3:  # a forged or partial post: the GOV.UK widget sends three parts
+            self.raw_data = ["", "", ""]
+            if any(part.strip() for part in valuelist):
+                raise ValueError(self.invalid)
+            return
         if not any(part.strip() for part in valuelist):
             return  # nothing typed: the required check says so
         try:

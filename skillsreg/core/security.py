@@ -32,6 +32,10 @@ def apply_security_headers(response: Response, *, nonce: str | None, secure: boo
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if response.mimetype == "text/html" and "Cache-Control" not in headers:
+        # Pages may show someone's answers: never kept by a shared computer's back button or
+        # by a proxy once they have signed out.
+        headers["Cache-Control"] = "no-store"
     if secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

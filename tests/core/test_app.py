@@ -33,10 +33,12 @@ def test_signed_in_people_see_their_account_and_sign_out(client, login_as, membe
     assert page.select_one("form[action='/sign-out'] button").get_text(strip=True) == "Sign out"
 
 
-@pytest.mark.parametrize("feature", ["register", "library"])
-def test_journeys_not_built_yet_say_so(client, feature):
-    page = check_page(client.get(f"/coming-soon/{feature}"))
-    assert "not available yet" in page.get_text()
+@pytest.mark.parametrize(("label", "path"), [("Register", "/register/"), ("Library", "/library/")])
+def test_the_navigation_leads_to_the_register_and_the_library(client, label, path):
+    page = check_page(client.get("/"))
+    links = page.select(".govuk-service-navigation a")
+    assert [a["href"] for a in links if a.get_text(strip=True) == label] == [path]
+    check_page(client.get(path))
 
 
 def test_unknown_pages_get_the_gov_uk_404(client):
@@ -63,6 +65,7 @@ def test_security_headers_are_on_every_response(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_the_inline_script_carries_the_csp_nonce(client):
@@ -133,14 +136,17 @@ def test_health_check_reports_the_database_unreachable(client, db, monkeypatch):
     assert response.json["database"] == "unreachable"
 
 
-def test_a_lost_database_shows_the_service_unavailable_page(app, client, monkeypatch):
+@pytest.mark.parametrize("lost", [sa.exc.OperationalError, sa.exc.InterfaceError])
+def test_a_lost_database_shows_the_service_unavailable_page(app, client, monkeypatch, lost):
     from skillsreg.core import views
 
     def fail(*args, **kwargs):
-        raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+        raise lost("SELECT", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(views, "render_template", fail)
-    check_page(client.get("/privacy"), status=503, title="Sorry, the service is unavailable")
+    response = client.get("/privacy")
+    check_page(response, status=503, title="Sorry, the service is unavailable")
+    assert response.headers["Retry-After"] == "30"
 
 
 def test_gov_uk_frontend_files_are_served_from_the_installed_package(client):
@@ -218,3 +224,48 @@ def test_the_start_page_leads_to_the_framework_and_self_assessment(client):
     assert nav["Frameworks"] == "/frameworks"
     assert nav["Self-assessment"] == "/assessments/"
     assert nav["Workshops"] == "/workshops/"
+
+
+def test_an_api_address_no_rule_matches_still_answers_json(client):
+    response = client.get("/api/v1/frameworks%0A/x")
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.json["error"]["status"] == 404
+    assert client.get("/no-such-page").mimetype == "text/html"
+
+
+def test_input_the_database_cannot_store_gets_the_gov_uk_400(app, client, monkeypatch):
+    from skillsreg.core import views
+
+    def refuse(*args, **kwargs):
+        raise sa.exc.DataError("UPDATE", {}, Exception("text fields cannot contain NUL"))
+
+    monkeypatch.setattr(views, "render_template", refuse)
+    check_page(client.get("/privacy"), status=400, title="Sorry, there is a problem")
+
+
+def test_a_signed_in_person_gets_the_503_page_when_the_database_is_lost(
+    client, db, login_as, member, monkeypatch
+):
+    login_as(member)
+
+    def fail(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db.session, "scalar", fail)
+    check_page(client.get("/account"), status=503, title="Sorry, the service is unavailable")
+
+
+def test_the_503_page_needs_nothing_from_the_lost_database(
+    app, client, login_as, member, monkeypatch
+):
+    from skillsreg.core import views
+
+    def fail(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    login_as(member)
+    monkeypatch.setattr(views, "render_template", fail)
+    # Reading the (expired) signed-in user again would need the database: shown as signed out.
+    page = check_page(client.get("/privacy"), status=503, title="Sorry, the service is unavailable")
+    assert page.find("a", href="/account") is None

@@ -1,0 +1,204 @@
+"""Members signing in, saving self-assessment answers and expressing interest (locust).
+
+Every write the server acknowledged (a redirect after the save) is appended to a JSON-lines
+file, one per process, so `tests/load/run.py` can check afterwards that each one is in the
+database. Started by `make load`; see tests/load/run.py for the settings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from locust import HttpUser, between, events, task
+
+LOAD_DIR = Path(os.environ.get("LOAD_DIR") or Path(tempfile.gettempdir()) / "skillsreg-load")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load test member password")
+FRAMEWORK = os.environ.get("LOAD_FRAMEWORK", "web-professionals")
+UNAVAILABLE = "Sorry, the service is unavailable"
+
+_numbers = itertools.count(1)
+_lock = threading.Lock()
+_log = None
+
+
+def record(entry: dict[str, Any]) -> None:
+    """Append one write (acknowledged or only attempted) to this process's log."""
+    global _log  # one log per process, opened on first use
+    with _lock:
+        if _log is None:
+            LOAD_DIR.mkdir(parents=True, exist_ok=True)
+            _log = (LOAD_DIR / f"writes-{os.getpid()}.jsonl").open("a", encoding="utf-8")
+        _log.write(json.dumps({"at": time.time(), **entry}) + "\n")
+        _log.flush()
+
+
+@events.request.add_listener
+def check_errors(response: Any = None, exception: Any = None, **_: Any) -> None:
+    """A 503 must be the GOV.UK page; count it separately from other server errors."""
+    if response is None or response.status_code != 503:
+        return
+    good = UNAVAILABLE in response.text
+    record({"kind": "503", "govuk_page": good})
+
+
+def _soup(response: Any) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def _token(page: BeautifulSoup) -> str:
+    field = page.find("input", attrs={"name": "csrf_token"})
+    return field["value"] if field else ""
+
+
+class Member(HttpUser):
+    """One member: signs in once, then saves answers and sends one expression of interest."""
+
+    wait_time = between(0.5, 2)
+
+    def on_start(self) -> None:
+        self.number = next(_numbers)
+        self.email = f"load{self.number}@example.gov.uk"
+        self.assessment: str | None = None
+        self.categories: list[str] = []
+        self.saves = 0
+        self.interest_sent = False
+        self.signed_in = False
+
+    def _sign_in(self) -> bool:
+        page = self.client.get("/sign-in", name="/sign-in")
+        if page.status_code != 200:
+            return False
+        data = {"email": self.email, "password": PASSWORD, "csrf_token": _token(_soup(page))}
+        response = self.client.post("/sign-in", data=data, allow_redirects=False)
+        self.signed_in = response.status_code == 302
+        return self.signed_in
+
+    def _start_assessment(self) -> bool:
+        url = f"/assessments/new/{FRAMEWORK}"
+        page = self.client.get(url, name="/assessments/new/[slug]")
+        if page.status_code != 200:
+            return False
+        soup = _soup(page)
+        options = [o["value"] for o in soup.select("select[name=role_level] option") if o["value"]]
+        data = {"role_level": options[0], "csrf_token": _token(soup)}
+        response = self.client.post(
+            url, data=data, allow_redirects=False, name="/assessments/new/[slug]"
+        )
+        match = re.match(r".*/assessments/(\d+)$", response.headers.get("Location", ""))
+        if not match:
+            return False
+        self.assessment = match.group(1)
+        overview = self.client.get(f"/assessments/{self.assessment}", name="/assessments/[id]")
+        self.categories = sorted(
+            set(re.findall(rf"/assessments/{self.assessment}/categories/([\w-]+)", overview.text))
+        )
+        return bool(self.categories)
+
+    def _ready(self) -> bool:
+        if not self.signed_in and not self._sign_in():
+            return False
+        return self.assessment is not None or self._start_assessment()
+
+    @task(4)
+    def save_answers(self) -> None:
+        if not self._ready() or not self.categories:
+            return
+        code = random.choice(self.categories)
+        url = f"/assessments/{self.assessment}/categories/{code}"
+        name = "/assessments/[id]/categories/[code]"
+        page = self._get(url, name=name)
+        if page is None:
+            return
+        soup = _soup(page)
+        if not soup.select("textarea[name^=evidence_]"):
+            return
+        data: dict[str, str] = {"csrf_token": _token(soup), "save_later": "Save"}
+        answers = {}
+        self.saves += 1
+        for area in soup.select("textarea[name^=evidence_]"):
+            skill = area["name"].removeprefix("evidence_")
+            levels = [r["value"] for r in soup.select(f"input[name=level_{skill}]")]
+            level = random.choice(levels)
+            evidence = f"{self.email} save {self.saves}"
+            data[f"level_{skill}"] = level
+            data[f"evidence_{skill}"] = evidence
+            answers[skill] = [level, evidence]
+        write = {"kind": "rating", "assessment": int(self.assessment or 0), "answers": answers}
+        # Logged before sending too: a save the server commits but never answers (the run
+        # stopping mid-request, a dropped connection) may be what the database holds.
+        record({**write, "acknowledged": False})
+        response = self.client.post(url, data=data, allow_redirects=False, name=name)
+        if self._acknowledged(response, url):
+            record({**write, "acknowledged": True})
+
+    @task(1)
+    def express_interest(self) -> None:
+        if self.interest_sent or not self._ready():
+            return
+        if not self._post_form("/workshops/interest", self._choose_first_workshop):
+            return
+        if not self._post_form("/workshops/interest/rank", self._rank):
+            return
+        answers = {
+            "experience": "I run the web team",
+            "manages_web_team": "yes",
+            "years_managing": "3",
+            "access_needs": "",
+        }
+        if not self._post_form("/workshops/interest/about-you", lambda _soup: answers):
+            return
+        acknowledged = self._post_form("/workshops/interest/check", lambda _soup: {})
+        record({"kind": "interest", "email": self.email, "acknowledged": acknowledged})
+        self.interest_sent = acknowledged
+
+    def _get(self, url: str, name: str | None = None) -> Any:
+        """The page, or None; being sent to sign in (the session lost) is recorded."""
+        page = self.client.get(url, name=name, allow_redirects=False)
+        if page.status_code in (302, 303) and "/sign-in" in page.headers.get("Location", ""):
+            record({"kind": "signed_out", "url": url})
+            self.signed_in = False
+            return None
+        return page if page.status_code == 200 else None
+
+    def _post_form(self, url: str, fill: Any) -> bool:
+        page = self._get(url)
+        if page is None:
+            return False
+        soup = _soup(page)
+        data = {"csrf_token": _token(soup), **fill(soup)}
+        response = self.client.post(url, data=data, allow_redirects=False)
+        return self._acknowledged(response, url)
+
+    def _acknowledged(self, response: Any, url: str) -> bool:
+        """A redirect onwards; being sent to sign in (the form kept for later) is not a save."""
+        if response.status_code not in (302, 303):
+            return False
+        if "/sign-in" in response.headers.get("Location", ""):
+            record({"kind": "signed_out", "url": url})
+            self.signed_in = False
+            return False
+        return True
+
+    @staticmethod
+    def _choose_first_workshop(soup: BeautifulSoup) -> dict[str, str]:
+        boxes = soup.select("input[name=workshop_ids]")
+        return {"workshop_ids": boxes[0]["value"]} if boxes else {}
+
+    @staticmethod
+    def _rank(soup: BeautifulSoup) -> dict[str, str]:
+        data = {}
+        for field in soup.select("[name^=rank_]"):
+            data[field["name"]] = "1"
+        for field in soup.select("input[name^=available_]"):
+            data.setdefault(field["name"], "yes")
+        return data
