@@ -38,6 +38,7 @@ from skillsreg.accounts.rules import Role
 from skillsreg.core.audit import AuditEvent
 from skillsreg.core.auth import admin_required, is_safe_next, public, signed_in
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.core.mail import OutboxMessage
@@ -338,10 +339,12 @@ def download_data():
     data = personal_data.export_personal_data(current_user)
     db.session.commit()
     body = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="my-skillsreg-data.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(
+        body,
+        mimetype="application/json",
+        filename="my-skillsreg-data.json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
-from urllib.parse import quote
+
+from skillsreg.core.filenames import safe_filename
 
 TEXT_TYPES = {
     "csv": "text/csv",
@@ -79,19 +79,6 @@ def file_extension(filename: str) -> str:
     """The lower-case extension of a file name, without the dot ('' when there is none)."""
     base = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     return base.rsplit(".", 1)[-1].lower() if "." in base.strip(".") else ""
-
-
-def safe_filename(filename: str) -> str:
-    """A file name without folders or characters that need quoting, keeping its extension."""
-    base = unicodedata.normalize("NFC", filename).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    # Letters and digits of any script stay (a Welsh or French name is kept); quotes, controls,
-    # bidirectional overrides and anything a header or a path would treat specially go.
-    cleaned = re.sub(r"[^\w. -]+", "_", base).strip(" .")
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    if len(cleaned) > 150:
-        stem, dot, ext = cleaned.rpartition(".")
-        cleaned = f"{stem[: 140 - len(ext)]}{dot}{ext}" if dot else cleaned[:150]
-    return cleaned or "file"
 
 
 def _looks_like_html(content: bytes) -> bool:
@@ -223,15 +210,6 @@ def secret_env_problem(name: str) -> str | None:
             "the service's own settings cannot be used"
         )
     return None
-
-
-def content_disposition(filename: str) -> str:
-    """An attachment header for a file name (RFC 6266): ASCII fallback plus UTF-8 filename*."""
-    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", safe_filename(filename)).strip(" ._") or "file"
-    header = f'attachment; filename="{fallback}"'
-    if fallback != filename:
-        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return header
 
 
 def normalise_tags(tags: Iterable[str]) -> list[str]:

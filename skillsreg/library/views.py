@@ -20,6 +20,7 @@ from flask_login import current_user
 from skillsreg.core.auth import admin_required, organiser_required, public
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
+from skillsreg.core.filenames import content_disposition
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.library import queries, services
@@ -38,7 +39,6 @@ from skillsreg.library.models import Document, DocumentKind, LibraryFile, Publis
 from skillsreg.library.publishing import list_targets, pushes_for
 from skillsreg.library.rules import (
     MAX_FILES_PER_UPLOAD,
-    content_disposition,
     parse_tags,
     served_media_type,
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from skillsreg.assessments import pdf, queries, services
 from skillsreg.assessments.forms import (
@@ -23,6 +22,7 @@ from skillsreg.core.auth import (
     signed_in,
 )
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.extensions import db
 
 
@@ -97,11 +97,7 @@ def download_pdf(assessment_id: int):
         abort(404)
     body = pdf.profile_pdf(assessment)
     db.session.commit()  # keeps a newly rendered PDF for the next download
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{pdf.filename(assessment)}"'},
-    )
+    return attachment(body, mimetype="application/pdf", filename=pdf.filename(assessment))
 
 
 def _may_download(assessment: Assessment) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from skillsreg.core.auth import public
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.frameworks import queries, services
 from skillsreg.frameworks.forms.browse import SkillSearchForm, VersionCompareForm
 from skillsreg.frameworks.forms.consultation import WHOLE_SKILL, SkillCommentForm
@@ -223,8 +224,4 @@ def export_version(slug: str, version: str, fmt: str):
     text = services.export_version(found, fmt, base_url=current_app.config["BASE_URL"])
     content_type, ending = DOWNLOADS[fmt]
     filename = f"{found.framework.slug}-{found.number}{ending}"
-    return Response(
-        text,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(text, mimetype=content_type, filename=filename)

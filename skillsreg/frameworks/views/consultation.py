@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from skillsreg.core.auth import organiser_required, signed_in
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
@@ -168,8 +169,4 @@ def export_comments(slug: str, version: str):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(queries.comment_rows(found))
     filename = f"{found.framework.slug}-{found.number}-comments.csv"
-    return Response(
-        out.getvalue(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(out.getvalue(), mimetype="text/csv; charset=utf-8", filename=filename)

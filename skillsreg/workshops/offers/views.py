@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from skillsreg.core.auth import organiser_required, public, signed_in
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
-from skillsreg.library.rules import content_disposition
 from skillsreg.workshops import queries as workshop_queries
 from skillsreg.workshops.models import ChoiceStatus, Workshop, WorkshopStatus
 from skillsreg.workshops.offers import attendance, queries, services
@@ -42,13 +42,6 @@ def display_helpers() -> dict[str, Any]:
 
 # For every page listing a member's applications: "Offer expired" rather than "Place declined".
 bp.add_app_template_global(queries.choice_status_label, "choice_status_label")
-
-
-def _download(body: str | bytes, *, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _offer_or_404(token: str) -> Offer:
@@ -180,7 +173,7 @@ def download_invitation(choice_id: int):
         WorkshopStatus.PUBLISHED
     ):
         abort(404)
-    return _download(
+    return attachment(
         invitation_for(choice, now=utcnow()),
         mimetype="text/calendar",
         filename=f"{choice.workshop.slug}.ics",
@@ -254,7 +247,7 @@ def fill_places(slug: str):
 @organiser_required
 def export_attendees(slug: str):
     workshop = _workshop_or_404(slug)
-    return _download(
+    return attachment(
         queries.attendees_csv(workshop),
         mimetype="text/csv",
         filename=f"{workshop.slug}-attendees.csv",

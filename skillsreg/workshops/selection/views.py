@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from skillsreg.core.auth import organiser_required
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
@@ -171,10 +172,10 @@ def remove_lock(round_id: int, lock_id: int):
 
 
 def _json_download(document: dict[str, Any], filename: str) -> Response:
-    return Response(
+    return attachment(
         json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        filename=filename,
     )
 
 
