@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from aiosmtpd.controller import Controller
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
@@ -24,6 +25,7 @@ from skillsreg.app import create_app
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db as _db
 from skillsreg.extensions import limiter
+from tests.clock import NOW
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -52,6 +54,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def pinned_clock() -> Iterator[time_machine.Traveller]:
+    """Run one test at tests.clock.NOW, the clock ticking on from there."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 import requests
 
@@ -17,8 +15,10 @@ from skillsreg.library.publishing import (
 )
 from skillsreg.library.services import check_connection
 from skillsreg.library.targets import dataset_name
+from tests.clock import NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 FILES = [
     PublishedFile("register-2.csv", "text/csv", b"name\r\nAda\r\n"),
     PublishedFile("register-2.pdf", "application/pdf", b"%PDF-1.7 pretend"),

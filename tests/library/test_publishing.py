@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,9 +22,11 @@ from skillsreg.library.publishing import (
     withdraw_pushed,
 )
 from skillsreg.library.services import Upload
+from tests.clock import NOW
 from tests.library import samples
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 MB = 1024 * 1024
 CSV = PublishedFile("register-1.csv", "text/csv", b"name\r\nAda\r\n")
 JSON = PublishedFile("register-1.json", "application/json", b'[{"name": "Ada"}]')

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,11 @@ from skillsreg.library.publishing import (
     withdraw_pushed,
 )
 from skillsreg.library.services import check_connection
+from tests.clock import NOW
 from tests.library.servers import ThreadedServer, webdav_app
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 FILES = [
     PublishedFile("register-1.csv", "text/csv", b"name,organisation\r\nAda,Kirklees\r\n"),
     PublishedFile("register-1.json", "application/json", b'[{"name": "Ada"}]'),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,12 +15,14 @@ from skillsreg.register import personal_data, queries, services
 from skillsreg.register.rules import Population, PopulationSpec
 from skillsreg.workshops import services as workshop_services
 from skillsreg.workshops.models import ExpressionOfInterest
+from tests.clock import NOW
 from tests.conftest import DEFAULT_PASSWORD
 from tests.pages import check_page, error_messages
 from tests.workshops.test_services import complete, details
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-AFTER_WORKSHOPS = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
+AFTER_WORKSHOPS = NOW + timedelta(days=48)
 EVERYONE = PopulationSpec(Population.FRAMEWORK)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import pytest
 
 from skillsreg.register import services
 from skillsreg.register.rules import Population, PopulationSpec
+from tests.clock import NOW
 from tests.library.conftest import (  # noqa: F401 - fixtures
     dav_root,
     dav_server,
@@ -14,7 +15,7 @@ from tests.library.conftest import (  # noqa: F401 - fixtures
 )
 from tests.pages import check_page
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def _pushed_files(root):

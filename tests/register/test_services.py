@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -18,10 +17,12 @@ from skillsreg.register import queries, services
 from skillsreg.register.models import ConsentEvent, RegisterSnapshot
 from skillsreg.register.rules import ConsentField, Population, PopulationSpec
 from skillsreg.workshops import services as workshop_services
+from tests.clock import NOW
 from tests.workshops.test_services import complete, details
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 EVERYONE = PopulationSpec(Population.FRAMEWORK)
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def files_of(snapshot: RegisterSnapshot) -> dict[str, bytes | None]:

@@ -6,17 +6,19 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from skillsreg.core.audit import AuditEvent
 from skillsreg.register import queries, services
 from skillsreg.register.rules import ConsentField, Population, PopulationSpec
 from skillsreg.register.tokens import withdrawal_token
+from tests.clock import NOW
 from tests.pages import check_page, error_messages
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 EVERYONE = PopulationSpec(Population.FRAMEWORK)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+import pytest
 import sqlalchemy as sa
 
 from skillsreg.workshops.demo import (
@@ -12,8 +11,9 @@ from skillsreg.workshops.demo import (
     load_demo_round_tables,
 )
 from skillsreg.workshops.models import ExpressionOfInterest
+from tests.clock import NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def test_demo_round_tables_are_closed_upcoming_and_loaded_once(db):

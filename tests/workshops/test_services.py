@@ -10,8 +10,9 @@ from skillsreg.accounts.rules import Sector
 from skillsreg.workshops import services
 from skillsreg.workshops.models import ChoiceStatus, WorkshopStatus
 from skillsreg.workshops.services import InterestError, WorkshopDetails, WorkshopError
+from tests.clock import NOW
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def details(**overrides) -> WorkshopDetails:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 
@@ -18,7 +18,7 @@ LONG_TITLE = "Atelier « compétences numériques » — Zoë\u2019s 🎉 worksh
 def test_the_invitation_is_valid_rfc_5545_for_a_long_unicode_title(
     db, make_workshop, apply, create_user, organiser
 ):
-    day = datetime(2026, 11, 27).date()
+    day = (NOW + timedelta(days=30)).date()
     workshop = make_workshop(
         title=LONG_TITLE[:200],
         description="Line one\nLine two; with, punctuation\\",
@@ -47,8 +47,8 @@ def test_the_invitation_is_valid_rfc_5545_for_a_long_unicode_title(
     assert "\r\nVERSION:2.0\r\n" in unfolded
     assert re.search(r"\r\nPRODID:[^\r]+\r\n", unfolded)
     assert re.search(r"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", unfolded)
-    assert "\r\nDTSTART;TZID=Europe/London:20261127T100000\r\n" in unfolded
-    assert "\r\nDTEND;TZID=Europe/London:20261127T160000\r\n" in unfolded
+    assert f"\r\nDTSTART;TZID=Europe/London:{day:%Y%m%d}T100000\r\n" in unfolded
+    assert f"\r\nDTEND;TZID=Europe/London:{day:%Y%m%d}T160000\r\n" in unfolded
     assert unfolded.index("BEGIN:VTIMEZONE") < unfolded.index("BEGIN:VEVENT")
 
     calendar = icalendar.Calendar.from_ical(ics)
