@@ -11,10 +11,10 @@ from skillsreg.accounts.models import EmailConfirmationToken, User
 from skillsreg.core.audit import AuditEvent
 from skillsreg.core.db import utcnow
 from skillsreg.core.mail import OutboxMessage
+from skillsreg.frameworks.models import Comment
 from skillsreg.register import queries as register_queries
 from skillsreg.register import services as register_services
 from skillsreg.register.rules import Population, PopulationSpec
-from skillsreg.frameworks.models import Comment
 from skillsreg.workshops.models import ExpressionOfInterest
 from tests.accounts.test_confirmation import confirm_link
 from tests.accounts.test_views import SIGN_UP
@@ -186,7 +186,7 @@ def test_unconfirmed_people_never_appear_in_a_register(db, create_user):
     hidden.email_confirmed_at = None  # as for an account from before confirmation
     db.session.flush()
     spec = PopulationSpec(Population.FRAMEWORK)
-    table, listed = register_services.build_table(spec)
+    _table, listed = register_services.build_table(spec)
     assert listed == [shown.id]
     assert [p.user_id for p in register_queries.people(spec)] == [shown.id]
 

@@ -44,7 +44,8 @@ def test_changing_a_published_detail_withdraws_the_register_as_withdrawal_does(d
     )
     assert changed == ["organisation"]
     stale = queries.stale_snapshot()
-    assert stale is not None and stale.is_withdrawn
+    assert stale is not None
+    assert stale.is_withdrawn
 
 
 def test_changing_an_unpublished_detail_leaves_the_register_alone(db, listed):
