@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from skillsreg.accounts.models import User
 from skillsreg.accounts.rules import UK_REGIONS, WEB_GROUPS, Sector
@@ -58,6 +59,10 @@ def change_details(
     for key in ("name", "organisation", "job_title"):
         if not wanted[key]:
             raise DomainError(f"Enter your {key.replace('_', ' ')}", field=key)
+    return _apply(user, wanted, now=now, auto_republish=auto_republish)
+
+
+def _apply(user: User, wanted: dict[str, Any], *, now: datetime, auto_republish: bool) -> list[str]:
     changed = [key for key, value in wanted.items() if getattr(user, key) != value]
     for key in changed:
         setattr(user, key, wanted[key])
@@ -75,3 +80,12 @@ def change_details(
     if any(PUBLISHED_AS.get(key) in published for key in changed):
         withdraw_snapshots_listing(user, actor=user, now=now, auto_republish=auto_republish)
     return changed
+
+
+def set_region(
+    user: User, *, region: str | None, now: datetime, auto_republish: bool = False
+) -> None:
+    """Record the region a member works in, or forget it, as any other change of details."""
+    if region and region not in UK_REGIONS:
+        raise DomainError("Select a region from the list", field="region")
+    _apply(user, {"region": region or None}, now=now, auto_republish=auto_republish)

@@ -22,7 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from skillsreg.accounts import confirmation, services
+from skillsreg.accounts import confirmation, details, services
 from skillsreg.accounts.forms import (
     AuditFilterForm,
     DeleteAccountForm,
@@ -293,7 +293,9 @@ def show_privacy():
     form.consent_fields.choices = register_queries.consent_choices()
     if form.validate_on_submit():
         try:
-            services.set_region(current_user, region=form.region.data)
+            details.set_region(
+                current_user, region=form.region.data, now=utcnow(), auto_republish=auto_republish()
+            )
             change = register_services.set_consents(
                 current_user,
                 fields=form.consent_fields.data or [],

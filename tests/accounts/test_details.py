@@ -81,3 +81,13 @@ def test_an_unknown_region_or_blank_name_is_refused(db, create_user):
     with pytest.raises(DomainError) as blank:
         details.change_details(user, **_values(user, name="  "), now=utcnow())
     assert blank.value.field == "name"
+
+
+def test_a_region_changed_on_the_privacy_page_makes_the_register_stale_when_published(db, listed):
+    details.set_region(listed, region="wales", now=utcnow())
+    assert queries.stale_snapshot() is None  # the region is not published
+    services.set_consents(
+        listed, fields=["name", "organisation", "region"], source="test", now=utcnow()
+    )
+    details.set_region(listed, region="scotland", now=utcnow())
+    assert queries.stale_snapshot() is not None
