@@ -261,3 +261,18 @@ def test_confirmation_tokens_are_never_shown_in_full(db, client, newcomer):
     [sent] = _outbox(db, "new@example.gov.uk")
     assert token.token_hash not in sent.body_text
     assert token.expires_at - utcnow() <= timedelta(hours=24)
+
+
+def test_administrators_see_which_accounts_are_not_confirmed(
+    client, login_as, administrator, create_user
+):
+    create_user(name="Una Confirmed", confirmed=False)
+    create_user(name="Con Firmed")
+    login_as(administrator)
+    page = check_page(client.get("/admin/users"), title="Accounts")
+    rows = {
+        row.select("td")[0].get_text(): row.select("td")[1].get_text(" ", strip=True)
+        for row in page.select("tbody tr")
+    }
+    assert rows["Una Confirmed"].endswith("Not confirmed")
+    assert not rows["Con Firmed"].endswith("Not confirmed")
