@@ -134,13 +134,17 @@ def confirm_email(*, token: str, now: datetime) -> Confirmed:
     if not user.is_confirmed:
         user.email_confirmed_at = now
         record("account.confirm_email", actor=user, subject_type="user", subject_id=user.id)
-        if user.pending_consent_fields:
-            result.consent = set_consents(
-                user, fields=user.pending_consent_fields, source="sign-up", now=now
-            )
-    user.pending_consent_fields = None
+        result.consent = _grant_held_consent(user, now=now)
     db.session.flush()
     return result
+
+
+def _grant_held_consent(user: User, *, now: datetime) -> ConsentChange | None:
+    """Grant what was ticked at sign-up, now that the address is proved."""
+    held, user.pending_consent_fields = user.pending_consent_fields, None
+    if not held:
+        return None
+    return set_consents(user, fields=held, source="sign-up", now=now)
 
 
 def _change_address(found: EmailConfirmationToken, *, now: datetime) -> Confirmed:
@@ -150,16 +154,13 @@ def _change_address(found: EmailConfirmationToken, *, now: datetime) -> Confirme
         raise DomainError("Another account now uses this email address: choose a different one")
     old = user.email
     user.email = found.email
+    was_confirmed = user.is_confirmed
     user.email_confirmed_at = now
     _drop_unused(user, now=now)
-    record(
-        "account.email_change",
-        actor=user,
-        subject_type="user",
-        subject_id=user.id,
-    )
+    record("account.email_change", actor=user, subject_type="user", subject_id=user.id)
+    consent = None if was_confirmed else _grant_held_consent(user, now=now)
     db.session.flush()
-    return Confirmed(user=user, changed_from=old)
+    return Confirmed(user=user, changed_from=old, consent=consent)
 
 
 def _drop_unused(user: User, *, now: datetime) -> None:

@@ -16,6 +16,8 @@ from skillsreg.core.audit import AuditEvent
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
+from skillsreg.register.queries import consents_of
+from skillsreg.register.rules import ConsentField
 from tests.conftest import DEFAULT_PASSWORD
 
 LINK = re.compile(r"https?://\S+/confirm-email/(\S+)")
@@ -217,3 +219,25 @@ def test_the_purge_command_prints_how_many_accounts_it_removed(db, create_user, 
     result = runner.invoke(args=["data", "purge"])
     assert result.exit_code == 0, result.output
     assert "Accounts never confirmed within 30 days removed: 1" in result.output
+
+
+def test_what_was_ticked_at_sign_up_is_granted_when_a_new_address_is_confirmed_instead(
+    db, create_user
+):
+
+    user = create_user(confirmed=False, email="typo@example.gov.uk")
+    confirmation.hold_sign_up_consent(user, ["name"])
+    tokens: list[str] = []
+    confirmation.request_email_change(
+        user,
+        new_email="right@example.gov.uk",
+        password=DEFAULT_PASSWORD,
+        now=utcnow(),
+        link=lambda token: tokens.append(token) or token,
+    )
+    assert consents_of(user) == set()
+    result = confirmation.confirm_email(token=tokens[0], now=utcnow())
+    assert user.is_confirmed
+    assert consents_of(user) == {ConsentField.NAME}
+    assert result.consent is not None
+    assert result.consent.granted == [ConsentField.NAME]
