@@ -74,11 +74,15 @@ def _confirmed_message(result: confirmation.Confirmed) -> str:
     return CONFIRMED
 
 
-@bp.post("/account/confirm-email/resend")
+@bp.route("/account/confirm-email/resend", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(_confirm_limit)
+@limiter.limit(_confirm_limit, methods=["POST"])
 def resend_confirmation():
     form = ResendConfirmationForm()
+    if request.method == "GET":
+        return render_template(
+            "accounts/resend_confirmation.html", form=form, title="Get a new confirmation link"
+        )
     if form.validate_on_submit():
         if current_user.is_confirmed:
             flash("Your email address is already confirmed", "success")

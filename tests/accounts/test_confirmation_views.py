@@ -276,3 +276,10 @@ def test_administrators_see_which_accounts_are_not_confirmed(
     }
     assert rows["Una Confirmed"].endswith("Not confirmed")
     assert not rows["Con Firmed"].endswith("Not confirmed")
+
+
+def test_the_new_link_page_works_without_the_banner(client, db, newcomer):
+    page = check_page(client.get("/account/confirm-email/resend"), title="Get a new confirmation")
+    assert page.select_one("main form button").get_text(strip=True) == "Send me a new link"
+    assert client.post("/account/confirm-email/resend").status_code == 302
+    assert len(_outbox(db, "new@example.gov.uk")) == 1
