@@ -62,6 +62,9 @@ class Config:
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "5 per minute;30 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_CONFIRM = os.environ.get("RATELIMIT_CONFIRM", "5 per minute;20 per hour")
+    CONFIRMATION_EMAILS_PER_HOUR = _env_int("CONFIRMATION_EMAILS_PER_HOUR", 3)
+    UNCONFIRMED_ACCOUNT_DAYS = _env_int("UNCONFIRMED_ACCOUNT_DAYS", 30)
     GOVUK_FRONTEND_DIR = os.environ.get(
         "GOVUK_FRONTEND_DIR", str(ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk")
     )
@@ -99,6 +102,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     RATELIMIT_SIGN_IN = "1000 per minute"  # tests that check throttling lower it
     RATELIMIT_RESET = "1000 per minute"
+    RATELIMIT_CONFIRM = "1000 per minute"
     REDIS_URL = None
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
 

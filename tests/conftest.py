@@ -171,7 +171,10 @@ def runner(app: Flask, db: Any) -> Any:
 
 @pytest.fixture
 def create_user(db: Any) -> Callable[..., User]:
-    """Make an account with sensible defaults; any field can be overridden."""
+    """Make an account with sensible defaults; any field can be overridden.
+
+    Accounts are confirmed unless `confirmed=False` is given.
+    """
     counter = iter(range(1, 1_000_000))
 
     def make(**overrides: Any) -> User:
@@ -185,6 +188,7 @@ def create_user(db: Any) -> Callable[..., User]:
             "job_title": "Web manager",
             "web_groups": ["web-manager"],
             "now": utcnow(),
+            "confirmed": True,
         }
         values.update(overrides)
         user = register_user(**values)

@@ -183,3 +183,52 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField("Action", widget=GovSelect(), choices=[], validate_choice=False)
     submit = SubmitField("Filter", widget=GovSubmitInput())
+
+
+class DetailsChangeForm(FlaskForm):
+    name = _required_text("Full name", "Enter your full name")
+    organisation = _required_text("Organisation", "Enter the organisation you work for or with")
+    job_title = _required_text("Job title", "Enter your job title")
+    sector = RadioField(
+        "Which sector do you work in?",
+        widget=GovRadioInput(),
+        choices=[(sector.value, label) for sector, label in SECTOR_LABELS.items()],
+        validators=[InputRequired(message="Select the sector you work in")],
+    )
+    web_groups = SelectMultipleField(
+        "Which kinds of web work do you do?",
+        description="Select all that apply",
+        widget=GovCheckboxesInput(),
+        choices=list(WEB_GROUPS.items()),
+        validators=[InputRequired(message="Select at least one kind of web work you do")],
+    )
+    region = SelectField(
+        "Which region do you work in? (optional)",
+        widget=GovSelect(),
+        choices=[("", "Not given"), *UK_REGIONS.items()],
+        default="",
+    )
+    submit = SubmitField("Save your details", widget=GovSubmitInput())
+
+
+class EmailChangeForm(FlaskForm):
+    email = StringField(
+        "New email address",
+        description="We will send a link to this address. Until you open it, we keep using "
+        "your current address.",
+        **EMAIL_FIELD,
+    )
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password")],
+    )
+    submit = SubmitField("Send confirmation link", widget=GovSubmitInput())
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField("Confirm my email address", widget=GovSubmitInput())
+
+
+class ResendConfirmationForm(FlaskForm):
+    submit = SubmitField("Send me a new link", widget=GovSubmitInput())

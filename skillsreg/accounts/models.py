@@ -1,4 +1,4 @@
-"""Accounts: people who use the service, and their password-reset tokens."""
+"""Accounts: people who use the service, their password-reset and email-confirmation tokens."""
 
 from __future__ import annotations
 
@@ -41,8 +41,18 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     password_changed_at: Mapped[datetime | None]
     # Set when the person deleted their account: the row stays so counts and audit keep meaning.
     erased_at: Mapped[datetime | None]
+    # Set when the person opened a confirmation link sent to `email`; until then they may not
+    # act where others see them (workshops, consultations, the register, offers).
+    email_confirmed_at: Mapped[datetime | None]
+    # Accounts made before addresses were confirmed: asked to confirm, never purged for it.
+    predates_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # What the person ticked at sign-up; granted only once the address is confirmed.
+    pending_consent_fields: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     reset_tokens: Mapped[list[PasswordResetToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    confirmation_tokens: Mapped[list[EmailConfirmationToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
@@ -69,6 +79,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def is_confirmed(self) -> bool:
+        """Whether the person has proved they own the account's email address."""
+        return self.email_confirmed_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
 
@@ -86,6 +101,30 @@ class PasswordResetToken(db.Model):  # type: ignore[name-defined]
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="reset_tokens")
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+class EmailConfirmationToken(db.Model):  # type: ignore[name-defined]
+    """A single-use, expiring link proving an address; only its hash is stored.
+
+    `email` is the address the link was sent to: the account's own at sign-up, or the new
+    address the person asked to change to (which takes effect only when confirmed).
+    """
+
+    __tablename__ = "email_confirmation_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(320))
+    is_change: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="confirmation_tokens")
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

@@ -59,8 +59,13 @@ def register_user(
     role: Role = Role.MEMBER,
     is_demo: bool = False,
     region: str | None = None,
+    confirmed: bool = False,
 ) -> User:
-    """Create an account after checking the address is free and the password acceptable."""
+    """Create an account after checking the address is free and the password acceptable.
+
+    `confirmed` is for accounts whose address is vouched for (demo data, an operator's
+    command); everyone else confirms theirs by the emailed link.
+    """
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError("An account already uses this email address: sign in", field="email")
@@ -79,6 +84,7 @@ def register_user(
         is_demo=is_demo,
         created_at=now,
         password_changed_at=now,
+        email_confirmed_at=now if confirmed else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -206,6 +212,7 @@ def create_administrator(*, email: str, password: str, name: str, now: datetime)
             web_groups=[],
             now=now,
             role=Role.ADMINISTRATOR,
+            confirmed=True,  # made by the operator on the server, who vouches for it
         )
     user.role = Role.ADMINISTRATOR
     db.session.flush()

@@ -22,7 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from skillsreg.accounts import services
+from skillsreg.accounts import confirmation, details, services
 from skillsreg.accounts.forms import (
     AuditFilterForm,
     DeleteAccountForm,
@@ -48,7 +48,6 @@ from skillsreg.register import queries as register_queries
 from skillsreg.register import services as register_services
 from skillsreg.register.forms import ConsentForm, WithdrawAllForm
 from skillsreg.register.notices import auto_republish, send_consent_receipt
-from skillsreg.register.services import ConsentChange
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,20 +93,23 @@ def sign_up():
     form.consent_fields.choices = register_queries.consent_choices()
     if form.validate_on_submit():
         try:
-            user, change = _create_account(form.data)
+            user = _create_account(form.data)
         except DomainError as error:
             db.session.rollback()  # the account may already be flushed: create none
             add_domain_error(form, error)
         else:
-            send_consent_receipt(user, change)
             db.session.commit()
             _start_session(user, remember=False)
-            flash("Your account has been created", "success")
+            flash(
+                f"Your account has been created. We have sent a link to {user.email}: "
+                "open it to confirm your email address.",
+                "success",
+            )
             return redirect(url_for("accounts.show_account"))
     return render_template("accounts/sign_up.html", form=form, title="Create an account")
 
 
-def _create_account(values: dict[str, Any]) -> tuple[User, ConsentChange]:
+def _create_account(values: dict[str, Any]) -> User:
     now = utcnow()
     user = services.register_user(
         name=values["name"],
@@ -120,10 +122,10 @@ def _create_account(values: dict[str, Any]) -> tuple[User, ConsentChange]:
         region=values["region"],
         now=now,
     )
-    change = register_services.set_consents(
-        user, fields=values["consent_fields"] or [], source="sign-up", now=now
-    )
-    return user, change
+    # Granted once the address is confirmed: until then nobody can publish it.
+    confirmation.hold_sign_up_consent(user, values["consent_fields"] or [])
+    details_views.send_confirmation_link(user)
+    return user
 
 
 def _failed_sign_in(response: Response) -> bool:
@@ -145,6 +147,8 @@ def sign_in():
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            if not user.is_confirmed and not confirmation.has_open_link(user, now=utcnow()):
+                details_views.send_confirmation_link(user)  # accounts from before confirmation
             db.session.commit()
             _start_session(user, remember=form.remember.data)
             return _after_sign_in()
@@ -167,7 +171,11 @@ def sign_out():
 @bp.get("/account")
 @signed_in
 def show_account():
-    return render_template("accounts/show_account.html", title="Your account")
+    return render_template(
+        "accounts/show_account.html",
+        pending_email=confirmation.pending_email(current_user, now=utcnow()),
+        title="Your account",
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -285,7 +293,9 @@ def show_privacy():
     form.consent_fields.choices = register_queries.consent_choices()
     if form.validate_on_submit():
         try:
-            services.set_region(current_user, region=form.region.data)
+            details.set_region(
+                current_user, region=form.region.data, now=utcnow(), auto_republish=auto_republish()
+            )
             change = register_services.set_consents(
                 current_user,
                 fields=form.consent_fields.data or [],
@@ -388,3 +398,7 @@ def list_audit_events():
     return render_template(
         "accounts/list_audit_events.html", form=form, page=page, title="Audit log"
     )
+
+
+# The confirmation, email and details pages add their routes to `bp`.
+from skillsreg.accounts import details_views  # noqa: E402

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.rules import (
     DroppedRating,
@@ -271,7 +272,9 @@ def is_shared_with_organisers(assessment_id: int) -> bool:
     """Whether someone shared this assessment with the organisers of a workshop they chose."""
     consent = (
         sa.select(ExpressionOfInterest.id)
+        .join(User, User.id == ExpressionOfInterest.user_id)
         .where(
+            User.email_confirmed_at.is_not(None),  # sharing needs a confirmed address
             ExpressionOfInterest.shared_assessment_id == assessment_id,
             ExpressionOfInterest.share_assessment.is_(True),
             ExpressionOfInterest.submitted_at.is_not(None),

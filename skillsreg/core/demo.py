@@ -54,6 +54,6 @@ def load_demo_accounts() -> list[str]:
     created = []
     for account in DEMO_ACCOUNTS:
         if find_user_by_email(account["email"]) is None:
-            register_user(**account, now=utcnow(), is_demo=True)
+            register_user(**account, now=utcnow(), is_demo=True, confirmed=True)
             created.append(account["email"])
     return created

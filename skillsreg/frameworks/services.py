@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from skillsreg.accounts.confirmed import require_confirmed
 from skillsreg.config import ROOT
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import queue_mail
@@ -388,6 +389,7 @@ def add_comment(
     now: datetime,
 ) -> Comment:
     """Record a member's comment on a version in consultation."""
+    require_confirmed(author, action="comment on this version")
     if version.status is not VersionStatus.CONSULTATION:
         raise DomainError("This version is not open for comments")
     if version.consultation_closes_on and now.date() > version.consultation_closes_on:

@@ -116,7 +116,7 @@ def _applicants(workshop_ids: Sequence[int]) -> sa.Select[Any]:
 
 
 def _population_ids(spec: PopulationSpec) -> sa.Select[Any]:
-    query = sa.select(User.id).where(User.erased_at.is_(None))
+    query = sa.select(User.id).where(User.erased_at.is_(None), User.email_confirmed_at.is_not(None))
     if spec.kind is Population.WORKSHOPS:
         query = query.where(User.id.in_(_applicants(spec.workshop_ids)))
     return query
@@ -146,7 +146,8 @@ def people(spec: PopulationSpec) -> Iterator[Person]:
             sa.type_coerce(Consent.field, sa.String).label("field"),
         )
         .join(User, User.id == Consent.user_id)
-        .where(User.erased_at.is_(None))
+        # Only people who proved their address: nobody can be listed under someone else's.
+        .where(User.erased_at.is_(None), User.email_confirmed_at.is_not(None))
         .order_by(Consent.user_id, Consent.field)
         .execution_options(yield_per=BATCH)
     )

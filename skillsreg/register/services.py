@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from skillsreg.accounts.confirmed import require_confirmed
 from skillsreg.accounts.models import User
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError, NotAllowedError
@@ -89,6 +90,8 @@ def set_consents(
     held = db.session.scalars(sa.select(Consent).where(Consent.user_id == user.id))
     current = {consent.field: consent for consent in held}
     change = ConsentChange()
+    if wanted - current.keys():  # withdrawing is always allowed; agreeing needs a proved address
+        require_confirmed(user, action="agree to appear in the register")
     for name in sorted(wanted - current.keys(), key=lambda f: f.value):
         wording = wordings[name]
         db.session.add(Consent(user_id=user.id, field=name, wording=wording, granted_at=now))

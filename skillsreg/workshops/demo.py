@@ -187,6 +187,7 @@ def _load_demo_applicants(workshops: list[Workshop], *, now: datetime) -> None:
             web_groups=["web-manager"],
             now=now,
             is_demo=True,
+            confirmed=True,
         )
         chosen = draw.sample(workshops, k=draw.choice([1, 2, 2]))
         manages = draw.random() < 0.55

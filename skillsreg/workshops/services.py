@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from skillsreg.accounts.confirmed import require_confirmed
 from skillsreg.accounts.models import User
 from skillsreg.accounts.rules import Sector
 from skillsreg.assessments.models import Assessment, AssessmentStatus
@@ -216,6 +217,7 @@ def current_interest(user: User, *, now: datetime) -> ExpressionOfInterest | Non
 
 def start_interest(user: User, *, now: datetime) -> ExpressionOfInterest:
     """The member's live expression of interest, or a new draft one."""
+    require_confirmed(user, action="express interest in a workshop")
     eoi = current_interest(user, now=now)
     if eoi is None:
         eoi = ExpressionOfInterest(user=user, created_at=now, updated_at=now)
@@ -359,6 +361,7 @@ def latest_submitted_assessment(user: User) -> Assessment | None:
 def submit_interest(eoi: ExpressionOfInterest, *, now: datetime) -> ExpressionOfInterest:
     """Send the expression of interest to organisers (again, after an edit)."""
     _ensure_editable(eoi, now=now)
+    require_confirmed(eoi.user, action="express interest in a workshop")
     missing = missing_answers(eoi)
     if missing:
         raise InterestError(missing[0])

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from skillsreg.accounts.confirmed import confirmed_required
 from skillsreg.core.auth import organiser_required, public, signed_in
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
@@ -31,6 +32,8 @@ from skillsreg.workshops.models import ExpressionOfInterest, Workshop
 from skillsreg.workshops.services import WorkshopDetails
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
+
+EXPRESS_INTEREST = "express interest in a workshop"
 
 
 @bp.context_processor
@@ -183,6 +186,7 @@ def cancel_workshop(slug: str):
 
 @bp.route("/interest", methods=["GET", "POST"])
 @signed_in
+@confirmed_required(EXPRESS_INTEREST)
 def express_interest():
     now = utcnow()
     eoi = services.current_interest(current_user, now=now)
@@ -220,6 +224,7 @@ def _not_started() -> str:
 
 @bp.route("/interest/rank", methods=["GET", "POST"])
 @signed_in
+@confirmed_required(EXPRESS_INTEREST)
 def rank_workshops():
     eoi = services.current_interest(current_user, now=utcnow())
     if eoi is None:
@@ -252,6 +257,7 @@ def _rank_data(eoi: ExpressionOfInterest) -> dict[str, str]:
 
 @bp.route("/interest/about-you", methods=["GET", "POST"])
 @signed_in
+@confirmed_required(EXPRESS_INTEREST)
 def answer_questions():
     eoi = services.current_interest(current_user, now=utcnow())
     if eoi is None:
@@ -296,6 +302,7 @@ def _answers_data(eoi: ExpressionOfInterest) -> dict[str, Any]:
 
 @bp.route("/interest/check", methods=["GET", "POST"])
 @signed_in
+@confirmed_required(EXPRESS_INTEREST)
 def check_answers():
     eoi = services.current_interest(current_user, now=utcnow())
     if eoi is None:

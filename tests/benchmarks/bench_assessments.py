@@ -37,6 +37,7 @@ def _assessment(version) -> tuple[int, str]:
         job_title="Web manager",
         web_groups=["web-manager"],
         now=utcnow(),
+        confirmed=True,
     )
     assessment = services.start_assessment(
         user=user, version=version, role_code="web-manager", role_level_code="manager", now=utcnow()

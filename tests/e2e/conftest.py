@@ -120,6 +120,7 @@ def server_environment(database_url: str, *, base_url: str, mail_port: int) -> d
         # Every test signs in from 127.0.0.1, and some fail on purpose.
         RATELIMIT_SIGN_IN="1000 per minute",
         RATELIMIT_RESET="1000 per minute",
+        RATELIMIT_CONFIRM="1000 per minute",
     )
     return env
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import weakref
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
@@ -16,6 +18,7 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 RESET_LINK = re.compile(r"https?://\S+/reset-password/\S+")
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm-email/\S+")
 
 # The rules axe reports, only violations: passes and inapplicable rules are large and unused.
 _RUN_AXE = """async tags => {
@@ -160,10 +163,32 @@ def fill_in_sign_up(page: Page, person: Person) -> None:
     expect_page(page, "Your account")
 
 
-def sign_up(page: Page, person: Person) -> None:
-    """Create an account through the sign-up form, ending on the account page."""
+def emailed_link(mailbox: Any, to: str, pattern: re.Pattern[str], *, wait: float = 5.0) -> str:
+    """The link matching `pattern` in the latest email sent to `to`, waiting a moment for it."""
+    deadline = time.monotonic() + wait
+    while True:
+        for message in reversed(list(mailbox.messages)):
+            if message["To"] == to:
+                found = pattern.search(message.get_content())
+                if found:
+                    return found.group()
+        assert time.monotonic() < deadline, f"no email to {to} with a link like {pattern.pattern}"
+        time.sleep(0.1)
+
+
+def confirm_email(page: Page, mailbox: Any, email: str) -> None:
+    """Open the emailed confirmation link and press its button, ending on the account page."""
+    visit(page, emailed_link(mailbox, email, CONFIRM_LINK), heading="Confirm your email address")
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect_page(page, "Your account")
+    expect(page.get_by_text("Your email address is confirmed")).to_be_visible()
+
+
+def sign_up(page: Page, person: Person, mailbox: Any) -> None:
+    """Create an account through the sign-up form and confirm it, ending on the account page."""
     visit(page, "/sign-up")
     fill_in_sign_up(page, person)
+    confirm_email(page, mailbox, person.email)
 
 
 def summary_value(page: Page, key: str) -> Locator:

@@ -12,6 +12,7 @@ from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import (
     RESET_LINK,
     check_accessibility,
+    confirm_email,
     expect_page,
     fill_in_sign_up,
     new_person,
@@ -25,7 +26,9 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 
-def test_a_newcomer_signs_up_from_the_start_page_then_signs_out_and_in(page: Page) -> None:
+def test_a_newcomer_signs_up_from_the_start_page_then_signs_out_and_in(
+    page: Page, live_server: LiveServer
+) -> None:
     person = new_person()
     visit(page, "/")
     # The nonce-carrying inline script ran, so the CSP lets GOV.UK Frontend start.
@@ -43,6 +46,12 @@ def test_a_newcomer_signs_up_from_the_start_page_then_signs_out_and_in(page: Pag
     expect(summary_value(page, "Job title")).to_have_text(person.job_title)
     expect(summary_value(page, "Kinds of web work")).to_have_text(", ".join(person.web_groups))
     expect(summary_value(page, "Role in this service")).to_have_text("Member")
+    # Until the address is confirmed, the account page says so and offers a new link.
+    banner = page.get_by_role("region", name="Confirm your email address")
+    expect(banner).to_contain_text("You need to confirm your email address before you can")
+    expect(banner.get_by_role("button", name="Send me a new link")).to_be_visible()
+    confirm_email(page, live_server.mailbox, person.email)
+    expect(page.get_by_role("button", name="Send me a new link")).to_have_count(0)
 
     navigation = page.get_by_role("navigation", name="Main")
     sign_out(page)
@@ -74,7 +83,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_which_then_expires(
     page: Page, live_server: LiveServer
 ) -> None:
     person = new_person("Sam Okafor")
-    sign_up(page, person)
+    sign_up(page, person, live_server.mailbox)
     sign_out(page)
     visit(page, "/sign-in")
     page.get_by_role("link", name="I have forgotten my password").click()
@@ -84,7 +93,11 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_which_then_expires(
     expect_page(page, "Check your email")
 
     # The app sends after its commit and before it answers, so the message is already here.
-    sent = [m for m in live_server.mailbox.messages if m["To"] == person.email]
+    sent = [
+        m
+        for m in live_server.mailbox.messages
+        if m["To"] == person.email and m["Subject"] == "Reset your password"
+    ]
     assert len(sent) == 1, f"{len(sent)} emails to {person.email}; see /admin/outbox"
     message = sent[0]
     link = RESET_LINK.search(message.get_content())
@@ -108,7 +121,7 @@ def test_an_administrator_makes_a_member_an_organiser(
 ) -> None:
     person = new_person("Morgan Lee")
     member = new_page()
-    sign_up(member, person)
+    sign_up(member, person, live_server.mailbox)
     admin = new_page()
     sign_in(admin, live_server.admin_email, live_server.admin_password)
     expect_page(admin, "Your account")
@@ -178,11 +191,13 @@ def test_a_newcomer_signs_up_with_the_keyboard_alone(page: Page) -> None:
     expect(summary_value(page, "Kinds of web work")).to_have_text(", ".join(person.web_groups))
 
 
-def test_signing_up_out_and_in_works_without_javascript(new_page: Callable[..., Page]) -> None:
+def test_signing_up_out_and_in_works_without_javascript(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
     page = new_page(java_script_enabled=False)
     person = new_person("Jo Marsh")
 
-    sign_up(page, person)
+    sign_up(page, person, live_server.mailbox)
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
     sign_out(page)
     sign_in(page, person.email, person.password)

@@ -33,7 +33,9 @@ SLUG = "web-professionals"
 GRACE = new_person("Grace Hopper")
 
 
-def test_anyone_browses_the_framework_compares_versions_and_downloads_it(page: Page) -> None:
+def test_anyone_browses_the_framework_compares_versions_and_downloads_it(
+    page: Page, live_server: LiveServer
+) -> None:
     visit(page, "/frameworks")
     page.get_by_role("link", name=FRAMEWORK).click()
     expect_page(page, FRAMEWORK)
@@ -67,7 +69,7 @@ def test_anyone_browses_the_framework_compares_versions_and_downloads_it(page: P
     assert "number: 1.0.0" in text
 
     # A member may read the consultation and what changed.
-    sign_up(page, new_person("Chen Wei"))
+    sign_up(page, new_person("Chen Wei"), live_server.mailbox)
     visit(page, f"/frameworks/{SLUG}")
     page.get_by_role("link", name="What changed since 1.0.0").click()
     expect_page(page, "Changes from version 1.0.0 to 1.1.0")
@@ -94,9 +96,9 @@ def rate_unrated_skills(page: Page) -> int:
 
 
 def test_a_member_assesses_themselves_as_a_web_manager_and_downloads_the_profile(
-    page: Page,
+    page: Page, live_server: LiveServer
 ) -> None:
-    sign_up(page, GRACE)
+    sign_up(page, GRACE, live_server.mailbox)
     visit(page, "/assessments/")
     page.get_by_role("button", name="Start a new self-assessment").click()
     expect_page(page, "Start a self-assessment")
@@ -169,7 +171,7 @@ def test_a_member_comments_on_the_consultation_and_an_organiser_addresses_it(
 ) -> None:
     member = new_page()
     person = new_person("Ama Mensah")
-    sign_up(member, person)
+    sign_up(member, person, live_server.mailbox)
     visit(member, f"/frameworks/{SLUG}/1.1.0", heading="Version 1.1.0")
     expect(member.get_by_text("This version is open for consultation")).to_be_visible()
     skill = member.locator("#skills").locator("xpath=following::table[1]").get_by_role("link")
@@ -220,9 +222,9 @@ BARNSLEY = "Breakfast event: Barnsley"
 
 
 def test_a_member_expresses_interest_in_two_workshops_and_sees_their_applications(
-    page: Page,
+    page: Page, live_server: LiveServer
 ) -> None:
-    sign_up(page, new_person("Tomasz Nowak"))
+    sign_up(page, new_person("Tomasz Nowak"), live_server.mailbox)
     visit(page, "/workshops/interest", heading="Express interest in workshops")
     page.get_by_role("checkbox", name=re.compile(rf"^{LONDON}, \w+ 27 November")).check()
     page.get_by_role("checkbox", name=re.compile(rf"^{BARNSLEY}, \w+ 1 December")).check()

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import (
     check_accessibility,
+    confirm_email,
     expect_page,
     fill_in_sign_up,
     new_person,
@@ -43,11 +44,14 @@ def test_a_member_agrees_is_published_then_withdraws_and_is_no_longer_served(
     member.get_by_label("Publish my name").check()
     member.get_by_label("Publish who I work for").check()
     fill_in_sign_up(member, person)
+    # What was ticked is granted only once the address is confirmed.
+    confirm_email(member, live_server.mailbox, person.email)
     staying = new_person("Sam Staying")
     other = new_page()
     visit(other, "/sign-up", heading="Create an account")
     other.get_by_label("Publish my name").check()
     fill_in_sign_up(other, staying)
+    confirm_email(other, live_server.mailbox, staying.email)
 
     admin = new_page()
     sign_in(admin, live_server.admin_email, live_server.admin_password)

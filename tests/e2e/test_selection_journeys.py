@@ -48,6 +48,7 @@ with create_app().app_context():
             name=name, email=f"selection.{tag}.{n}@example.gov.uk",
             password=f"a long walk by the canal {tag}", organisation=f"Council {n}",
             sector=Sector.PUBLIC, job_title="Web manager", web_groups=[], now=now,
+            confirmed=True,
         )
         eoi = ExpressionOfInterest(
             user=user, experience="I run our website", manages_web_team=years > 0,

@@ -92,6 +92,7 @@ def create_members() -> None:
                 job_title="Web manager",
                 web_groups=["web-manager"],
                 now=utcnow(),
+                confirmed=True,
             )
             if first is None:
                 first = user

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from skillsreg.accounts.confirmed import confirmed_required
 from skillsreg.core.auth import organiser_required, signed_in
 from skillsreg.core.db import utcnow
 from skillsreg.core.downloads import attachment
@@ -22,6 +23,7 @@ from skillsreg.frameworks.views import bp
 from skillsreg.frameworks.views.browse import render_skill, skill_comment_form, visible_version
 
 THANKS = "Thank you: your comment has been sent to the organisers"
+COMMENT = "comment on this version"
 
 
 def _send_comment(
@@ -47,6 +49,7 @@ def _send_comment(
 
 @bp.route("/<slug>/<version>/comments/new", methods=["GET", "POST"])
 @signed_in
+@confirmed_required(COMMENT)
 def comment_on_version(slug: str, version: str):
     found = visible_version(slug, version)
     if found.status is not VersionStatus.CONSULTATION:
@@ -68,6 +71,7 @@ def comment_on_version(slug: str, version: str):
 
 @bp.post("/<slug>/<version>/skills/<code>/comments")
 @signed_in
+@confirmed_required(COMMENT)
 def comment_on_skill(slug: str, version: str, code: str):
     found = visible_version(slug, version)
     page = queries.skill_page(found, code, current_user) or abort(404)

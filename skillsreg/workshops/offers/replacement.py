@@ -135,8 +135,12 @@ class WorkshopRound:
             self._build_from_workshop(here, capacity, now)
         else:
             self._build_from_round(selection_round, here, capacity)
-        waiting = {key for key, c in self.choices.items() if c.status is ChoiceStatus.WAITING}
-        # Only people waiting for this workshop may be offered its place.
+        waiting = {
+            key
+            for key, c in self.choices.items()
+            if c.status is ChoiceStatus.WAITING and c.eoi.user.is_confirmed
+        }
+        # Only people waiting for this workshop, with a confirmed address, may be offered it.
         self.ineligible = {a.id for a in self.round.applicants} - waiting
 
     def _build_from_workshop(self, here: list[Choice], capacity: int, now: datetime) -> None:

@@ -137,6 +137,11 @@ def make_offers(
             raise OfferError(f"{choice.eoi.user.name} already holds a place at this workshop")
         if choice.status is ChoiceStatus.WITHDRAWN or choice.eoi.is_withdrawn:
             raise OfferError(f"{choice.eoi.user.name} has withdrawn")
+        if not choice.eoi.user.is_confirmed:
+            raise OfferError(
+                f"{choice.eoi.user.name} has not confirmed their email address: "
+                "a place cannot be offered until they do"
+            )
     by_workshop: dict[int, list[Choice]] = {}
     for choice in choices:
         by_workshop.setdefault(choice.workshop_id, []).append(choice)

@@ -102,11 +102,14 @@ def round_choices(round_: SelectionRound) -> list[Choice]:
         db.session.scalars(
             sa.select(Choice)
             .join(ExpressionOfInterest, ExpressionOfInterest.id == Choice.eoi_id)
+            .join(User, User.id == ExpressionOfInterest.user_id)
             .where(
                 Choice.workshop_id.in_(ids),
                 Choice.status.not_in(GONE),
                 ExpressionOfInterest.submitted_at.is_not(None),
                 ExpressionOfInterest.withdrawn_at.is_(None),
+                # Unconfirmed people are not selected; a place already held stays counted.
+                sa.or_(User.email_confirmed_at.is_not(None), Choice.status.in_(PLACE_HOLDING)),
             )
             .options(selectinload(Choice.eoi).selectinload(ExpressionOfInterest.user))
             .order_by(Choice.id)
@@ -152,7 +155,7 @@ def _shared_assessments(eois: Iterable[ExpressionOfInterest]) -> dict[int, Asses
     wanted = {
         eoi.id: eoi.shared_assessment_id
         for eoi in eois
-        if eoi.share_assessment and eoi.shared_assessment_id is not None
+        if eoi.share_assessment and eoi.shared_assessment_id is not None and eoi.user.is_confirmed
     }
     if not wanted:
         return {}

@@ -61,6 +61,7 @@ def _setup(now) -> tuple[list[int], list[int], int]:
             job_title="Developer",
             web_groups=[],
             now=now,
+            confirmed=True,
         )
         eoi = ExpressionOfInterest(user=user, experience="x", manages_web_team=False)
         eoi.submitted_at = now
