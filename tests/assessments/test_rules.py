@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from skillsreg.assessments.rules import (
+    CARRY_FORWARD_RULES,
     DroppedRating,
     Gap,
     GapCounts,
@@ -151,12 +152,42 @@ def test_a_split_part_that_starts_above_the_old_level_is_left_empty() -> None:
     assert expt.note.endswith("Your previous level 1 is below every level this skill describes")
 
 
-def test_a_merged_skill_takes_the_highest_old_level_and_lists_the_others() -> None:
+def test_a_merged_skill_proposes_the_lowest_old_level_and_names_each_source() -> None:
     find = plan_by_code()["FIND"]
 
-    assert (find.status, find.level, find.needs_confirmation) == ("merged", 3, True)
+    assert (find.status, find.level, find.needs_confirmation) == ("merged", 2, True)
     assert find.sources == [("SEOP", 2), ("META", 3)]
     assert find.evidence == "SEOP: Fixed titles.\n\nMETA: Tagged pages."
+    assert find.note == (
+        "This skill combines SEOP (level 2) and META (level 3): the lowest of your levels, "
+        "2, is proposed"
+    )
+
+
+def test_a_merged_skill_names_only_the_sources_the_member_rated() -> None:
+    ratings = {"META": RatingIn(4, "Tagged pages.")}
+
+    find = plan_by_code(ratings)["FIND"]
+
+    assert (find.level, find.sources) == (4, [("META", 4)])
+    assert "SEOP" not in find.note
+    assert find.note.startswith("This skill combines META (level 4) with skills you had not rated")
+
+
+def test_a_merged_skill_with_no_rated_source_proposes_nothing() -> None:
+    find = plan_by_code({"CODS": RatingIn(3)})["FIND"]
+
+    assert (find.status, find.prefilled, find.level, find.sources) == ("not-rated", False, None, [])
+    assert "SEOP" not in find.note
+    assert "META" not in find.note
+
+
+def test_the_carry_forward_rules_table_covers_every_relation_once() -> None:
+    relations = [rule.relation for rule in CARRY_FORWARD_RULES]
+
+    assert relations == ["unchanged", "reworded", "changed", "split", "merged", "new", "retired"]
+    confirm = {rule.relation for rule in CARRY_FORWARD_RULES if rule.must_confirm}
+    assert confirm == {"changed", "split", "merged", "new"}
 
 
 def test_a_merge_of_not_applicable_ratings_stays_not_applicable() -> None:

@@ -81,6 +81,7 @@ def test_saving_a_category_records_answers_and_moves_on(client, signed_in, versi
             "level_CONT": "4",
             "evidence_CONT": "Style guide",
             "level_EDIT": "na",
+            "level_CMGT": "3",
             "save_continue": "y",
         },
     )
@@ -89,7 +90,44 @@ def test_saving_a_category_records_answers_and_moves_on(client, signed_in, versi
     assert "/categories/" in response.headers["Location"]
     assert assessment.rating_for("CONT").level == 4
     page = check_page(client.get(url("/{id}", id=assessment.id)))
-    assert "2 of 9 skills rated" in page.get_text()
+    assert "3 of 9 skills rated" in page.get_text()
+
+
+def test_save_and_continue_needs_an_answer_for_every_skill(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(
+        client.post(
+            url("/{id}/categories/content", id=assessment.id),
+            data={"level_CONT": "4", "evidence_EDIT": "Kept text", "save_continue": "y"},
+        ),
+        errors=True,
+    )
+
+    assert error_messages(page) == [
+        "Choose your level in Editing and publishing, or not applicable to me",
+        "Choose your level in Content lifecycle management, or not applicable to me",
+    ]
+    assert page.find("textarea", id="evidence_EDIT").get_text() == "Kept text"
+    assert page.find("input", id="level_CONT-4").has_attr("checked")
+    assert assessment.rating_for("CONT").level is None
+
+
+def test_skipping_a_category_saves_nothing_and_leaves_it_not_started(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id),
+        data={"level_CONT": "4", "skip": "y"},
+    )
+
+    assert response.headers["Location"].endswith(f"/{assessment.id}/categories/accessibility")
+    assert assessment.rating_for("CONT").level is None
+    page = check_page(client.get(url("/{id}", id=assessment.id)))
+    status = page.select_one("#categories-1-status").get_text(" ", strip=True)
+    assert status == "Not yet started"
 
 
 def test_an_invalid_level_keeps_everything_typed(client, signed_in, version):
