@@ -19,6 +19,7 @@ from skillsreg.assessments.rules import (
     WorkshopSuggestion,
     carry_forward,
     gap,
+    split_part,
     suggest_workshops,
     summarise_gaps,
 )
@@ -177,23 +178,45 @@ def _row(skill: Skill, rating: Rating, expected: int | None, names: dict[int, st
     )
 
 
-def previous_descriptors(assessment: Assessment) -> dict[str, dict[str, Any]]:
-    """For a carried-forward draft: the earlier skills' names and chosen descriptors by code."""
+def previous_descriptors(assessment: Assessment) -> dict[str, list[dict[str, Any]]]:
+    """For a carried-forward draft: by new skill code, each rated source skill's old answer.
+
+    A split skill shows only the part of the old descriptor that became it (see rules).
+    """
     previous = assessment.carried_from
     if previous is None:
         return {}
     old_version = load_version(previous.version_id)
-    old = {r.skill_code: r for r in previous.ratings}
-    result = {}
-    for skill in old_version.skills:
-        rating = old.get(skill.code)
-        if rating is not None:
-            result[skill.code] = {
-                "name": skill.name,
-                "level": rating.level,
-                "descriptor": skill.descriptor_at(rating.level) or "Not applicable",
-            }
+    new_version = load_version(assessment.version_id)
+    old_skills = {skill.code: skill for skill in old_version.skills}
+    parts = _split_parts(new_version)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for rating in assessment.ratings:
+        for code, level in rating.carried_sources or []:
+            skill = old_skills.get(code)
+            if skill is None:
+                continue
+            descriptor = skill.descriptor_at(level) or "Not applicable"
+            siblings = parts.get(code, {})
+            if level is not None and rating.skill_code in siblings:
+                descriptor = split_part(descriptor, siblings, rating.skill_code) or (
+                    "Nothing at that level is part of this skill now"
+                )
+            result.setdefault(rating.skill_code, []).append(
+                {"code": code, "name": skill.name, "level": level, "descriptor": descriptor}
+            )
     return result
+
+
+def _split_parts(version: FrameworkVersion) -> dict[str, dict[str, str]]:
+    """For each split parent code, the text of each part it became, by the part's code."""
+    parts: dict[str, dict[str, str]] = {}
+    for skill in version.skills:
+        if skill.relation_type == "split":
+            text = " ".join([skill.name, skill.description, *(d.text for d in skill.descriptors)])
+            for code in skill.relation_from or []:
+                parts.setdefault(code, {})[skill.code] = text
+    return parts
 
 
 def frameworks_to_assess() -> list[tuple[Framework, FrameworkVersion]]:
@@ -233,6 +256,32 @@ def dropped_ratings(assessment: Assessment, version: FrameworkVersion) -> list[D
         return []
     old = {r.skill_code: RatingIn(r.level, r.evidence) for r in previous.ratings if r.is_rated}
     return carry_forward(old, version_document(version)).dropped
+
+
+@dataclass(frozen=True)
+class RetiredRating:
+    """A skill the member rated before that is no longer in the framework."""
+
+    code: str
+    name: str
+    level: int | None
+    note: str
+
+
+def retired_ratings(assessment: Assessment, version: FrameworkVersion) -> list[RetiredRating]:
+    """The dropped ratings of a carried-forward assessment, with their old skill names."""
+    dropped = dropped_ratings(assessment, version)
+    if not dropped or assessment.carried_from is None:
+        return []
+    names = skill_names([assessment.carried_from.version_id])
+    return [RetiredRating(d.code, names.get(d.code, d.code), d.level, d.note) for d in dropped]
+
+
+def new_skills_to_add(view: AssessmentView) -> list[Skill]:
+    """Skills new in this version, outside the profile, that a carried-forward draft lacks."""
+    if view.assessment.carried_from_id is None or view.assessment.is_submitted:
+        return []
+    return [skill for skill in view.other_skills if skill.relation_type == "new"]
 
 
 def skill_names(version_ids: list[int]) -> dict[str, str]:

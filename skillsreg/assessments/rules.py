@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -375,3 +376,31 @@ def suggest_workshops(
             covered = sum(gaps[code] for code in codes)
             suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
     return sorted(suggestions, key=lambda s: -s.covered)[:limit]
+
+
+def split_part(descriptor: str, parts: dict[str, str], code: str) -> str:
+    """The clauses of a split skill's old descriptor that belong to the part `code`.
+
+    `parts` maps each part's code to its text (name, description and descriptors). Each
+    clause goes to the part sharing most of its words; a tie keeps it in `code`.
+    """
+    pieces = re.split(r"([:;,.]\s+)", descriptor.strip())
+    clauses, separators = pieces[::2], [*pieces[1::2], ""]
+    words = {part: _words(text) for part, text in parts.items()}
+    kept = []
+    for index, clause in enumerate(clauses):
+        own = _words(clause)
+        scores = {part: len(own & vocabulary) for part, vocabulary in words.items()}
+        if scores.get(code, 0) == max(scores.values(), default=0):
+            kept.append(index)
+    text = ""
+    for position, index in enumerate(kept):
+        text += clauses[index]
+        if position + 1 < len(kept):
+            text += separators[index] if kept[position + 1] == index + 1 else " … "
+    return text.rstrip(".")
+
+
+def _words(text: str) -> set[str]:
+    # Short words (the, and, for) say nothing about which part a clause belongs to.
+    return {word for word in re.findall(r"[a-z']+", text.lower()) if len(word) > 3}

@@ -17,6 +17,7 @@ from skillsreg.assessments.rules import (
     carry_forward,
     compare_assessments,
     gap,
+    split_part,
     suggest_workshops,
     summarise_gaps,
 )
@@ -261,3 +262,24 @@ def test_workshops_that_target_no_gap_are_not_suggested() -> None:
     gaps = {"CONT": 1, "EDIT": 0}
 
     assert suggest_workshops(gaps, [(1, ["EDIT", "DATA"]), (2, [])]) == []
+
+
+def test_the_readme_shows_the_carry_forward_rules_table() -> None:
+    from skillsreg.config import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+
+    for rule in CARRY_FORWARD_RULES:
+        confirm = "yes" if rule.must_confirm else "no"
+        assert f"| {rule.relation} | {rule.proposal} | {confirm} | {rule.member_sees} |" in readme
+
+
+def test_a_split_part_keeps_the_clauses_that_share_its_words() -> None:
+    parts = {
+        "EDIT": "Editing: edits drafts for accuracy and style",
+        "PUBL": "Publishing workflow: schedules publishing and removes pages",
+    }
+    old = "Runs the publishing workflow: edits drafts for accuracy, schedules publishing."
+
+    assert split_part(old, parts, "EDIT") == "edits drafts for accuracy"
+    assert split_part(old, parts, "PUBL") == "Runs the publishing workflow … schedules publishing"

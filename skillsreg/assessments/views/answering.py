@@ -17,6 +17,7 @@ from skillsreg.assessments.forms import (
     category_rating_form,
 )
 from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.rules import CARRY_FORWARD_RULES
 from skillsreg.assessments.views import bp
 from skillsreg.assessments.views.support import (
     current_version,
@@ -106,6 +107,7 @@ def carry_forward(slug: str):
         form=form,
         previous=previous,
         version=version,
+        rules=CARRY_FORWARD_RULES,
     )
 
 
@@ -120,7 +122,8 @@ def show_assessment(assessment_id: int):
         "assessments/show_assessment.html",
         title="Your self-assessment",
         view=view,
-        dropped=queries.dropped_ratings(assessment, view.version),
+        new_skills=queries.new_skills_to_add(view),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 
@@ -271,6 +274,8 @@ def check_answers(assessment_id: int):
         title="Check your answers before submitting",
         form=form,
         view=view,
+        new_skills=queries.new_skills_to_add(view),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 

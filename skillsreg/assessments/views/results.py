@@ -45,6 +45,7 @@ def show_result(assessment_id: int):
         choices=role_level_choices(view.version)[1:],
         own=f"{assessment.role_code}/{assessment.role_level_code}",
         suggestions=queries.suggested_workshops(view, now=utcnow()),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 
