@@ -11,13 +11,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.rules import (
+    AssessmentComparison,
     DroppedRating,
     Gap,
     GapCounts,
     GapSummary,
     RatingIn,
+    Relations,
     WorkshopSuggestion,
     carry_forward,
+    compare_assessments,
     gap,
     split_part,
     suggest_workshops,
@@ -28,6 +31,7 @@ from skillsreg.frameworks.models import (
     Category,
     Framework,
     FrameworkVersion,
+    Role,
     RoleLevel,
     Skill,
     VersionStatus,
@@ -329,3 +333,52 @@ def is_shared_with_organisers(assessment_id: int) -> bool:
         .limit(1)
     )
     return db.session.scalar(consent) is not None
+
+
+def role_level_names(assessments: list[Assessment]) -> dict[int, str]:
+    """ "Role: role level" names by assessment id, read from each assessment's own version."""
+    version_ids = {a.version_id for a in assessments}
+    rows = db.session.execute(
+        sa.select(Role.version_id, Role.code, Role.name, RoleLevel.code, RoleLevel.name)
+        .join(RoleLevel, RoleLevel.role_id == Role.id)
+        .where(Role.version_id.in_(version_ids))
+    ).all()
+    names = {
+        (v, role, level): f"{role_name}: {level_name}"
+        for v, role, role_name, level, level_name in rows
+    }
+    return {
+        a.id: names.get((a.version_id, a.role_code, a.role_level_code), a.role_code)
+        for a in assessments
+    }
+
+
+@dataclass
+class Comparison:
+    """Two assessments compared through the relations between their versions."""
+
+    result: AssessmentComparison
+    names: dict[str, str]
+    before_number: str
+    after_number: str
+
+
+def compare(first: Assessment, second: Assessment) -> Comparison:
+    """Compare two assessments; across a version and its parent, follow the skills' relations."""
+    versions = {first.version_id: load_version(first.version_id)}
+    versions[second.version_id] = load_version(second.version_id)
+    before, after = versions[first.version_id], versions[second.version_id]
+    relations: Relations | None = None
+    if after.parent_id == before.id:
+        relations = {
+            s.code: (s.relation_type or "unchanged", list(s.relation_from or [s.code]))
+            for s in after.skills
+        }
+    result = compare_assessments(
+        first.levels(),
+        second.levels(),
+        relations=relations,
+        before_skills={s.code for s in before.skills},
+        after_skills={s.code for s in after.skills},
+    )
+    return Comparison(result, skill_names([before.id, after.id]), before.number, after.number)

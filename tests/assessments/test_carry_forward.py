@@ -157,3 +157,30 @@ def test_a_merged_skill_names_each_rated_source_with_its_level(client, signed_in
     assert "the lowest of your levels, 2, is proposed" in sorc
     assert "(SUPL), your level 2 in version 1.0.0" in sorc
     assert "(PROC), your level 5 in version 1.0.0" in sorc
+
+
+def test_comparing_across_versions_names_the_relations(client, signed_in, carried):
+    for rating in carried.ratings:
+        rating.needs_confirmation = False
+        skill = next(s for s in carried.version.skills if s.code == rating.skill_code)
+        rating.level, rating.is_not_applicable = skill.levels[0], False
+    services.submit_assessment(carried, now=utcnow())
+    _db.session.commit()
+    first = carried.carried_from
+
+    page = check_page(client.get(f"/assessments/compare?first={first.id}&second={carried.id}"))
+
+    summary = text_of(page.find(id="compare-summary"))
+    assert "(version 1.0.0)" in summary
+    assert "1 added and" in summary
+    assert "removed" in summary
+    edit = text_of(page.find(id="compare-EDIT"))
+    assert "Split from EDIT in version 1.1.0" in edit
+    sorc = text_of(page.find(id="compare-SORC"))
+    assert "Merged from SUPL and PROC" in sorc
+    assert "Before, Supplier management (SUPL): 2" in sorc
+    doca = text_of(page.find(id="compare-DOCA"))
+    assert "After: Not in version 1.1.0" in doca
+    assert "Not applicable" not in text_of(page.find("main"))
+    history = text_of(check_page(client.get("/assessments/")))
+    assert "Web editor or content designer" in history

@@ -235,17 +235,45 @@ def test_without_relations_the_same_code_keeps_its_rating() -> None:
     ]
 
 
+def moves(deltas: list[RatingDelta]) -> list[tuple[str, int | None, int | None]]:
+    return [(d.code, d.before, d.after) for d in deltas]
+
+
 def test_comparing_assessments_sorts_skills_by_how_they_moved() -> None:
     before = {"CODS": 2, "ACCS": 3, "PERF": 2, "WEBA": None, "OLDC": 1}
     after = {"CODS": 3, "ACCS": 2, "PERF": 2, "WEBA": 1, "AIAC": 4}
 
     result = compare_assessments(before, after)
 
-    assert result.rose == [RatingDelta("CODS", 2, 3), RatingDelta("WEBA", None, 1)]
-    assert result.fell == [RatingDelta("ACCS", 3, 2)]
-    assert result.same == [RatingDelta("PERF", 2, 2)]
-    assert result.added == [RatingDelta("AIAC", None, 4)]
-    assert result.removed == [RatingDelta("OLDC", 1, None)]
+    assert moves(result.rose) == [("CODS", 2, 3), ("WEBA", None, 1)]
+    assert moves(result.fell) == [("ACCS", 3, 2)]
+    assert moves(result.same) == [("PERF", 2, 2)]
+    assert result.added == [RatingDelta("AIAC", None, 4, before_missing="not-rated")]
+    assert result.removed == [RatingDelta("OLDC", 1, None, after_missing="not-rated")]
+
+
+def test_comparing_across_versions_follows_the_relations() -> None:
+    relations = {
+        s["code"]: (s["relation"]["type"], s["relation"]["from"]) for s in make_child()["skills"]
+    }
+    before = {"CODS": 2, "WEBA": 3, "SEOP": 2, "META": 4, "OLDC": 1}
+    after = {"CODS": 2, "ANLY": 2, "EXPT": 4, "FIND": 3, "AIAC": 3}
+
+    result = compare_assessments(
+        before,
+        after,
+        relations=relations,
+        before_skills={"CODS", "WEBA", "SEOP", "META", "OLDC", "PERF"},
+        after_skills={s["code"] for s in make_child()["skills"]},
+    )
+
+    assert moves(result.fell) == [("ANLY", 3, 2)]
+    assert result.fell[0].relation == "split"
+    assert moves(result.rose) == [("EXPT", 3, 4), ("FIND", 2, 3)]
+    assert result.rose[1].sources == (("SEOP", 2), ("META", 4))
+    assert result.added == [RatingDelta("AIAC", None, 3, "new", (), "not-in-version")]
+    assert result.removed == [RatingDelta("OLDC", 1, None, after_missing="not-in-version")]
+    assert moves(result.same) == [("CODS", 2, 2)]
 
 
 def test_workshops_covering_the_largest_shortfall_are_suggested_first() -> None:

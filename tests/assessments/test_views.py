@@ -221,8 +221,12 @@ def test_two_assessments_can_be_compared(client, signed_in, version):
         title="Compare two",
     )
 
-    assert "rose" in page.get_text()
-    assert page.find("caption", string=lambda s: s and s.startswith("Rose"))
+    summary = page.find(id="compare-summary").get_text(" ", strip=True)
+    assert "rose, 0 fell, 0 stayed the same, 0 added and 0 removed" in summary
+    assert page.find("h2", id="rose").get_text().startswith("Rose")
+    labels = [o.get_text() for o in page.select("#first option")]
+    assert len(set(labels)) == 2
+    assert all("Web manager: Assistant web manager" in label for label in labels)
 
 
 def test_a_share_link_shows_the_profile_until_it_is_revoked(client, signed_in, version):

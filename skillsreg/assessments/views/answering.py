@@ -48,6 +48,7 @@ def list_assessments():
         assessments=assessments,
         frameworks=frameworks,
         offers=queries.carry_forward_offers(assessments, frameworks),
+        roles=queries.role_level_names(assessments),
     )
 
 
