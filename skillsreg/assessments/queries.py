@@ -298,10 +298,20 @@ def skill_names(version_ids: list[int]) -> dict[str, str]:
     return dict(rows.all())
 
 
+@dataclass(frozen=True)
+class SuggestedGap:
+    """A gap a suggested workshop addresses: the skill, the member's level, the level expected."""
+
+    name: str
+    level: int | None
+    expected: int | None
+
+
 def suggested_workshops(
     view: AssessmentView, *, now: datetime
-) -> list[tuple[Workshop, WorkshopSuggestion]]:
+) -> list[tuple[Workshop, WorkshopSuggestion, list[SuggestedGap]]]:
     """Upcoming published workshops that target the skills the member falls furthest short in."""
+    rows = {row.skill.code: row for group in view.groups for row in group.rows}
     gaps = {
         row.skill.code: -(row.gap.difference or 0)
         for group in view.groups
@@ -317,7 +327,18 @@ def suggested_workshops(
     ).all()
     by_id = {workshop.id: workshop for workshop in upcoming}
     chosen = suggest_workshops(gaps, [(w.id, list(w.target_skill_codes or [])) for w in upcoming])
-    return [(by_id[suggestion.workshop_id], suggestion) for suggestion in chosen]
+    return [
+        (
+            by_id[suggestion.workshop_id],
+            suggestion,
+            [
+                SuggestedGap(rows[code].skill.name, rows[code].rating.level, rows[code].expected)
+                for code in suggestion.skill_codes
+                if rows[code].rating is not None
+            ],
+        )
+        for suggestion in chosen
+    ]
 
 
 def is_shared_with_organisers(assessment_id: int) -> bool:

@@ -333,6 +333,8 @@ def test_the_result_suggests_upcoming_workshops_for_the_largest_gaps(client, sig
     links = page.select("#workshop-suggestions a")
     assert [a.get_text() for a in links] == ["Writing for the web"]
     assert links[0]["href"] == "/workshops/writing-for-the-web"
+    covered = page.select_one("#workshop-suggestions li ul").get_text(" ", strip=True)
+    assert "Content design: you are level 1, your role level expects 3" in covered
 
 
 def test_the_result_suggests_no_workshops_when_none_match(client, signed_in, version):
