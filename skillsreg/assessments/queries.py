@@ -328,17 +328,14 @@ def suggested_workshops(
     by_id = {workshop.id: workshop for workshop in upcoming}
     chosen = suggest_workshops(gaps, [(w.id, list(w.target_skill_codes or [])) for w in upcoming])
     return [
-        (
-            by_id[suggestion.workshop_id],
-            suggestion,
-            [
-                SuggestedGap(rows[code].skill.name, rows[code].rating.level, rows[code].expected)
-                for code in suggestion.skill_codes
-                if rows[code].rating is not None
-            ],
-        )
-        for suggestion in chosen
+        (by_id[s.workshop_id], s, [_suggested_gap(rows[code]) for code in s.skill_codes])
+        for s in chosen
     ]
+
+
+def _suggested_gap(row: SkillRow) -> SuggestedGap:
+    level = row.rating.level if row.rating is not None else None
+    return SuggestedGap(row.skill.name, level, row.expected)
 
 
 def is_shared_with_organisers(assessment_id: int) -> bool:
