@@ -184,3 +184,17 @@ def test_comparing_across_versions_names_the_relations(client, signed_in, carrie
     assert "Not applicable" not in text_of(page.find("main"))
     history = text_of(check_page(client.get("/assessments/")))
     assert "Web editor or content designer" in history
+
+
+def test_a_new_skill_outside_the_profile_is_added_from_the_task_list(client, signed_in, carried):
+    page = check_page(client.get(f"/assessments/{carried.id}"))
+    form = page.find("input", attrs={"name": "skill", "value": "SUST"}).find_parent("form")
+
+    response = client.post(form["action"], data={"skill": "SUST"})
+
+    assert response.status_code == 302
+    assert "/categories/development" in response.headers["Location"]
+    _db.session.expire_all()
+    assert carried.rating_for("SUST").is_extra
+    task_list = text_of(check_page(client.get(f"/assessments/{carried.id}")))
+    assert "Sustainable web design (SUST)" not in task_list

@@ -247,7 +247,9 @@ def test_carrying_forward_starts_a_prefilled_draft(client, signed_in, version):
     newer = publish(import_version("1.1.0"))
     _db.session.commit()
     check_page(client.get("/assessments/"))
-    check_page(client.get("/assessments/carry-forward/web-professionals"))
+    rules = check_page(client.get("/assessments/carry-forward/web-professionals"))
+    assert len(rules.select("#carry-forward-rules li")) == 7
+    assert "Merged skills" in rules.select_one("#carry-forward-rules").get_text()
 
     response = client.post(
         "/assessments/carry-forward/web-professionals",
