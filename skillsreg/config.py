@@ -72,6 +72,9 @@ class Config:
     DEMO_DATA = False
 
     OFFER_EXPIRY_DAYS = _env_int("OFFER_EXPIRY_DAYS", 5)
+    # The organisers' mailbox: ORGANIZER of calendar invitations, so replies reach people.
+    ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "")
+    ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Workshop organisers")
     REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
     LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
 
@@ -105,6 +108,7 @@ class TestConfig(Config):
     RATELIMIT_CONFIRM = "1000 per minute"
     REDIS_URL = None
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
+    ORGANISER_EMAIL = "workshops@test.invalid"
 
 
 class ProductionConfig(Config):

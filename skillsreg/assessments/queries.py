@@ -12,14 +12,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.rules import (
+    AssessmentComparison,
     DroppedRating,
     Gap,
     GapCounts,
     GapSummary,
     RatingIn,
+    Relations,
     WorkshopSuggestion,
     carry_forward,
+    compare_assessments,
     gap,
+    split_part,
     suggest_workshops,
     summarise_gaps,
 )
@@ -28,6 +32,7 @@ from skillsreg.frameworks.models import (
     Category,
     Framework,
     FrameworkVersion,
+    Role,
     RoleLevel,
     Skill,
     VersionStatus,
@@ -178,23 +183,45 @@ def _row(skill: Skill, rating: Rating, expected: int | None, names: dict[int, st
     )
 
 
-def previous_descriptors(assessment: Assessment) -> dict[str, dict[str, Any]]:
-    """For a carried-forward draft: the earlier skills' names and chosen descriptors by code."""
+def previous_descriptors(assessment: Assessment) -> dict[str, list[dict[str, Any]]]:
+    """For a carried-forward draft: by new skill code, each rated source skill's old answer.
+
+    A split skill shows only the part of the old descriptor that became it (see rules).
+    """
     previous = assessment.carried_from
     if previous is None:
         return {}
     old_version = load_version(previous.version_id)
-    old = {r.skill_code: r for r in previous.ratings}
-    result = {}
-    for skill in old_version.skills:
-        rating = old.get(skill.code)
-        if rating is not None:
-            result[skill.code] = {
-                "name": skill.name,
-                "level": rating.level,
-                "descriptor": skill.descriptor_at(rating.level) or "Not applicable",
-            }
+    new_version = load_version(assessment.version_id)
+    old_skills = {skill.code: skill for skill in old_version.skills}
+    parts = _split_parts(new_version)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for rating in assessment.ratings:
+        for code, level in rating.carried_sources or []:
+            skill = old_skills.get(code)
+            if skill is None:
+                continue
+            descriptor = skill.descriptor_at(level) or "Not applicable"
+            siblings = parts.get(code, {})
+            if level is not None and rating.skill_code in siblings:
+                descriptor = split_part(descriptor, siblings, rating.skill_code) or (
+                    "Nothing at that level is part of this skill now"
+                )
+            result.setdefault(rating.skill_code, []).append(
+                {"code": code, "name": skill.name, "level": level, "descriptor": descriptor}
+            )
     return result
+
+
+def _split_parts(version: FrameworkVersion) -> dict[str, dict[str, str]]:
+    """For each split parent code, the text of each part it became, by the part's code."""
+    parts: dict[str, dict[str, str]] = {}
+    for skill in version.skills:
+        if skill.relation_type == "split":
+            text = " ".join([skill.name, skill.description, *(d.text for d in skill.descriptors)])
+            for code in skill.relation_from or []:
+                parts.setdefault(code, {})[skill.code] = text
+    return parts
 
 
 def frameworks_to_assess() -> list[tuple[Framework, FrameworkVersion]]:
@@ -236,6 +263,32 @@ def dropped_ratings(assessment: Assessment, version: FrameworkVersion) -> list[D
     return carry_forward(old, version_document(version)).dropped
 
 
+@dataclass(frozen=True)
+class RetiredRating:
+    """A skill the member rated before that is no longer in the framework."""
+
+    code: str
+    name: str
+    level: int | None
+    note: str
+
+
+def retired_ratings(assessment: Assessment, version: FrameworkVersion) -> list[RetiredRating]:
+    """The dropped ratings of a carried-forward assessment, with their old skill names."""
+    dropped = dropped_ratings(assessment, version)
+    if not dropped or assessment.carried_from is None:
+        return []
+    names = skill_names([assessment.carried_from.version_id])
+    return [RetiredRating(d.code, names.get(d.code, d.code), d.level, d.note) for d in dropped]
+
+
+def new_skills_to_add(view: AssessmentView) -> list[Skill]:
+    """Skills new in this version, outside the profile, that a carried-forward draft lacks."""
+    if view.assessment.carried_from_id is None or view.assessment.is_submitted:
+        return []
+    return [skill for skill in view.other_skills if skill.relation_type == "new"]
+
+
 def skill_names(version_ids: list[int]) -> dict[str, str]:
     """Skill names by code across some versions (the newer name wins)."""
     rows = db.session.execute(
@@ -246,10 +299,20 @@ def skill_names(version_ids: list[int]) -> dict[str, str]:
     return dict(rows.all())
 
 
+@dataclass(frozen=True)
+class SuggestedGap:
+    """A gap a suggested workshop addresses: the skill, the member's level, the level expected."""
+
+    name: str
+    level: int | None
+    expected: int | None
+
+
 def suggested_workshops(
     view: AssessmentView, *, now: datetime
-) -> list[tuple[Workshop, WorkshopSuggestion]]:
+) -> list[tuple[Workshop, WorkshopSuggestion, list[SuggestedGap]]]:
     """Upcoming published workshops that target the skills the member falls furthest short in."""
+    rows = {row.skill.code: row for group in view.groups for row in group.rows}
     gaps = {
         row.skill.code: -(row.gap.difference or 0)
         for group in view.groups
@@ -265,7 +328,15 @@ def suggested_workshops(
     ).all()
     by_id = {workshop.id: workshop for workshop in upcoming}
     chosen = suggest_workshops(gaps, [(w.id, list(w.target_skill_codes or [])) for w in upcoming])
-    return [(by_id[suggestion.workshop_id], suggestion) for suggestion in chosen]
+    return [
+        (by_id[s.workshop_id], s, [_suggested_gap(rows[code]) for code in s.skill_codes])
+        for s in chosen
+    ]
+
+
+def _suggested_gap(row: SkillRow) -> SuggestedGap:
+    level = row.rating.level if row.rating is not None else None
+    return SuggestedGap(row.skill.name, level, row.expected)
 
 
 def is_shared_with_organisers(assessment_id: int) -> bool:
@@ -283,3 +354,52 @@ def is_shared_with_organisers(assessment_id: int) -> bool:
         .limit(1)
     )
     return db.session.scalar(consent) is not None
+
+
+def role_level_names(assessments: list[Assessment]) -> dict[int, str]:
+    """ "Role: role level" names by assessment id, read from each assessment's own version."""
+    version_ids = {a.version_id for a in assessments}
+    rows = db.session.execute(
+        sa.select(Role.version_id, Role.code, Role.name, RoleLevel.code, RoleLevel.name)
+        .join(RoleLevel, RoleLevel.role_id == Role.id)
+        .where(Role.version_id.in_(version_ids))
+    ).all()
+    names = {
+        (v, role, level): f"{role_name}: {level_name}"
+        for v, role, role_name, level, level_name in rows
+    }
+    return {
+        a.id: names.get((a.version_id, a.role_code, a.role_level_code), a.role_code)
+        for a in assessments
+    }
+
+
+@dataclass
+class Comparison:
+    """Two assessments compared through the relations between their versions."""
+
+    result: AssessmentComparison
+    names: dict[str, str]
+    before_number: str
+    after_number: str
+
+
+def compare(first: Assessment, second: Assessment) -> Comparison:
+    """Compare two assessments; across a version and its parent, follow the skills' relations."""
+    versions = {first.version_id: load_version(first.version_id)}
+    versions[second.version_id] = load_version(second.version_id)
+    before, after = versions[first.version_id], versions[second.version_id]
+    relations: Relations | None = None
+    if after.parent_id == before.id:
+        relations = {
+            s.code: (s.relation_type or "unchanged", list(s.relation_from or [s.code]))
+            for s in after.skills
+        }
+    result = compare_assessments(
+        first.levels(),
+        second.levels(),
+        relations=relations,
+        before_skills={s.code for s in before.skills},
+        after_skills={s.code for s in after.skills},
+    )
+    return Comparison(result, skill_names([before.id, after.id]), before.number, after.number)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -10,23 +11,84 @@ Doc = dict[str, Any]
 GapStatus = Literal["below", "meets", "above", "not-applicable", "not-required"]
 CarryStatus = Literal["kept", "check-wording", "changed", "split", "merged", "new", "not-rated"]
 
-_STATUS_FOR_RELATION: dict[str, CarryStatus] = {
-    "unchanged": "kept",
-    "reworded": "check-wording",
-    "changed": "changed",
-    "split": "split",
-    "merged": "merged",
-    "new": "new",
-}
-_NOTES: dict[CarryStatus, str] = {
-    "kept": "",
-    "check-wording": "The wording of this skill has changed: check the new wording",
-    "changed": "This skill has changed: confirm your level",
-    "split": "This skill was split from {sources}: confirm your level for this part",
-    "merged": "This skill combines {sources}: your highest level is proposed",
-    "new": "This skill is new: rate yourself",
-    "not-rated": "You had not rated {sources}: rate yourself",
-}
+
+@dataclass(frozen=True)
+class CarryRule:
+    """How one relation carries a rating forward: the single source of truth for every page."""
+
+    relation: str
+    status: CarryStatus
+    proposal: str
+    must_confirm: bool
+    member_sees: str
+    note: str
+
+
+# The carry-forward rules, in the order the README and the carry-forward page list them.
+CARRY_FORWARD_RULES: tuple[CarryRule, ...] = (
+    CarryRule(
+        "unchanged",
+        "kept",
+        "Your previous level and evidence",
+        False,
+        "Nothing new: the skill keeps your answer",
+        "",
+    ),
+    CarryRule(
+        "reworded",
+        "check-wording",
+        "Your previous level and evidence",
+        False,
+        "A note to check the new wording, with your previous descriptor beside the new one",
+        "The wording of this skill has changed: check the new wording",
+    ),
+    CarryRule(
+        "changed",
+        "changed",
+        "Your previous level and evidence",
+        True,
+        "A warning to confirm your level, with your previous descriptor beside the new one",
+        "This skill has changed: confirm your level",
+    ),
+    CarryRule(
+        "split",
+        "split",
+        "Your level in the skill it was split from",
+        True,
+        "A warning to confirm your level, with the previous descriptor of the part this "
+        "skill came from",
+        "This skill was split from {sources}: confirm your level for this part",
+    ),
+    CarryRule(
+        "merged",
+        "merged",
+        "The lowest level you gave the skills it combines (none if you rated none of them)",
+        True,
+        "A warning to confirm your level, naming each combined skill you rated with your level",
+        "This skill combines {sources}: the lowest of your levels is proposed",
+    ),
+    CarryRule(
+        "new",
+        "new",
+        "Nothing: in your role level's profile you rate it; outside it, it is listed as "
+        "new in this version, to add if it applies",
+        True,
+        "The skill to rate, or in the list of new skills you can add",
+        "This skill is new: rate yourself",
+    ),
+    CarryRule(
+        "retired",
+        "kept",
+        "Nothing: the rating is dropped",
+        False,
+        "The skill named as no longer in the framework on the task list, check your answers "
+        "and the result",
+        "No longer in the framework",
+    ),
+)
+CARRY_RULES: dict[str, CarryRule] = {rule.relation: rule for rule in CARRY_FORWARD_RULES}
+NOT_RATED_NOTE = "You had not rated {sources}: rate yourself"
+MERGED_NONE_RATED_NOTE = "This skill combines skills you had not rated: rate yourself"
 
 
 @dataclass(frozen=True)
@@ -168,35 +230,56 @@ def _relation_of(skill: Doc) -> tuple[str, list[str]]:
 
 def _propose(skill: Doc, old_ratings: dict[str, RatingIn]) -> ProposedRating:
     kind, codes = _relation_of(skill)
+    rule = CARRY_RULES[kind]
     rated = [(code, old_ratings[code]) for code in codes if code in old_ratings]
     sources = [(code, rating.level) for code, rating in rated]
-    status = _STATUS_FOR_RELATION[kind]
-    if kind != "new" and not rated:
-        status = "not-rated"
-    note = _NOTES[status].format(sources=" and ".join(codes))
-    if status in ("new", "not-rated"):
-        return ProposedRating(skill["code"], status, False, None, "", sources, True, note)
-    level = _highest(rating.level for _, rating in rated)
+    if kind == "new":
+        return ProposedRating(skill["code"], "new", False, None, "", [], True, rule.note)
+    if not rated:
+        note = NOT_RATED_NOTE.format(sources=codes[0])
+        if kind == "merged":
+            note = MERGED_NONE_RATED_NOTE
+        return ProposedRating(skill["code"], "not-rated", False, None, "", [], True, note)
+    # A merged skill proposes the lowest level: the member raises it if they are sure.
+    level = _lowest(level for _, level in sources) if kind == "merged" else sources[0][1]
+    note = _merged_note(sources, level) if kind == "merged" else rule.note.format(sources=codes[0])
     applicable = _applicable_level(level, [d["level"] for d in skill["descriptors"]])
     if applicable != level:
         note = _join(note, _adjusted_note(level, applicable))
-    confirm = status not in ("kept", "check-wording") or applicable != level
     return ProposedRating(
         code=skill["code"],
-        status=status,
+        status=rule.status,
         prefilled=applicable is not None or level is None,
         level=applicable,
         evidence=_evidence(rated),
         sources=sources,
-        needs_confirmation=confirm,
+        needs_confirmation=rule.must_confirm or applicable != level,
         note=note,
     )
 
 
-def _highest(levels: Iterable[int | None]) -> int | None:
-    # Not applicable only wins when every source was not applicable.
+def _level_text(level: int | None) -> str:
+    return "not applicable" if level is None else f"level {level}"
+
+
+def _source_list(sources: list[tuple[str, int | None]]) -> str:
+    parts = [f"{code} ({_level_text(level)})" for code, level in sources]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _merged_note(sources: list[tuple[str, int | None]], level: int | None) -> str:
+    listed = _source_list(sources)
+    if len(sources) == 1:
+        return f"This skill combines {listed} with skills you had not rated: confirm your level"
+    if level is None:
+        return f"This skill combines {listed}: confirm your level"
+    return f"This skill combines {listed}: the lowest of your levels, {level}, is proposed"
+
+
+def _lowest(levels: Iterable[int | None]) -> int | None:
+    # Not applicable is proposed only when every rated source was not applicable.
     numbers = [level for level in levels if level is not None]
-    return max(numbers, default=None)
+    return min(numbers, default=None)
 
 
 def _applicable_level(level: int | None, descriptor_levels: list[int]) -> int | None:
@@ -227,13 +310,24 @@ def _join(first: str, second: str) -> str:
     return f"{first}. {second}" if first else second
 
 
+Missing = Literal["", "not-in-version", "not-rated"]
+
+
 @dataclass(frozen=True)
 class RatingDelta:
-    """One skill's rating in two assessments (None: not applicable)."""
+    """One skill's rating in two assessments (None: not applicable or missing).
+
+    `sources` are the earlier skills it is compared with (through its relation), each with the
+    earlier level; `before_missing`/`after_missing` say why a side has no rating.
+    """
 
     code: str
     before: int | None
     after: int | None
+    relation: str = "unchanged"
+    sources: tuple[tuple[str, int | None], ...] = ()
+    before_missing: Missing = ""
+    after_missing: Missing = ""
 
 
 @dataclass(frozen=True)
@@ -247,25 +341,51 @@ class AssessmentComparison:
     removed: list[RatingDelta]
 
 
-def compare_assessments(a: dict[str, int | None], b: dict[str, int | None]) -> AssessmentComparison:
-    """Sort skills into rose, fell, same, added (only in b) and removed (only in a)."""
+Relations = dict[str, tuple[str, list[str]]]
+
+
+def compare_assessments(
+    a: dict[str, int | None],
+    b: dict[str, int | None],
+    *,
+    relations: Relations | None = None,
+    before_skills: set[str] | None = None,
+    after_skills: set[str] | None = None,
+) -> AssessmentComparison:
+    """Sort skills into rose, fell, same, added (only in b) and removed (only in a).
+
+    `relations` maps each skill of b's version to its (relation, earlier codes) when b is on a
+    newer version than a; without it a skill is compared with the same code. `before_skills` and
+    `after_skills` are the skill codes of each version, to tell "not in version" from "not rated".
+    """
     result = AssessmentComparison([], [], [], [], [])
+    used: set[str] = set()
     for code, after in b.items():
-        if code not in a:
-            result.added.append(RatingDelta(code, None, after))
+        kind, codes = (relations or {}).get(code, ("unchanged", [code]))
+        used.update(codes)
+        sources = tuple((old, a[old]) for old in codes if old in a)
+        if not sources:
+            known = before_skills is None or any(old in before_skills for old in codes)
+            missing: Missing = "not-rated" if known and kind != "new" else "not-in-version"
+            result.added.append(RatingDelta(code, None, after, kind, (), missing))
             continue
-        delta = RatingDelta(code, a[code], after)
+        # A merged skill is measured from the lowest earlier level, as carrying forward proposes.
+        before = _lowest(level for _, level in sources) if len(sources) > 1 else sources[0][1]
+        delta = RatingDelta(code, before, after, kind, sources)
         # Not applicable counts as below every level, so becoming applicable is a rise.
-        before_rank, after_rank = a[code] or 0, after or 0
+        before_rank, after_rank = before or 0, after or 0
         if after_rank > before_rank:
             result.rose.append(delta)
         elif after_rank < before_rank:
             result.fell.append(delta)
         else:
             result.same.append(delta)
-    result.removed.extend(
-        RatingDelta(code, level, None) for code, level in a.items() if code not in b
-    )
+    for code, level in a.items():
+        if code in used:
+            continue
+        gone = after_skills is not None and code not in after_skills
+        missing = "not-in-version" if gone else "not-rated"
+        result.removed.append(RatingDelta(code, level, None, after_missing=missing))
     return result
 
 
@@ -293,3 +413,31 @@ def suggest_workshops(
             covered = sum(gaps[code] for code in codes)
             suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
     return sorted(suggestions, key=lambda s: -s.covered)[:limit]
+
+
+def split_part(descriptor: str, parts: dict[str, str], code: str) -> str:
+    """The clauses of a split skill's old descriptor that belong to the part `code`.
+
+    `parts` maps each part's code to its text (name, description and descriptors). Each
+    clause goes to the part sharing most of its words; a tie keeps it in `code`.
+    """
+    pieces = re.split(r"([:;,.]\s+)", descriptor.strip())
+    clauses, separators = pieces[::2], [*pieces[1::2], ""]
+    words = {part: _words(text) for part, text in parts.items()}
+    kept = []
+    for index, clause in enumerate(clauses):
+        own = _words(clause)
+        scores = {part: len(own & vocabulary) for part, vocabulary in words.items()}
+        if scores.get(code, 0) == max(scores.values(), default=0):
+            kept.append(index)
+    text = ""
+    for position, index in enumerate(kept):
+        text += clauses[index]
+        if position + 1 < len(kept):
+            text += separators[index] if kept[position + 1] == index + 1 else " … "
+    return text.rstrip(".")
+
+
+def _words(text: str) -> set[str]:
+    # Short words (the, and, for) say nothing about which part a clause belongs to.
+    return {word for word in re.findall(r"[a-z']+", text.lower()) if len(word) > 3}

@@ -116,8 +116,31 @@ def remove_skill(assessment: Assessment, *, skill_code: str, now: datetime) -> N
     db.session.flush()
 
 
+class MissingAnswersError(AssessmentError):
+    """Some skills of a page were given no level and no "not applicable"."""
+
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__("Choose a level for each skill, or not applicable")
+        self.codes = codes
+
+
 def save_ratings(assessment: Assessment, answers: dict[str, Answer], *, now: datetime) -> None:
-    """Record the member's answers for some skills of a draft assessment."""
+    """Keep the member's answers for later; a carried-forward level stays to be confirmed."""
+    _save(assessment, answers, now=now, confirm=False)
+
+
+def answer_skills(assessment: Assessment, answers: dict[str, Answer], *, now: datetime) -> None:
+    """Record an answer for every skill given, confirming any carried-forward level."""
+    _require_draft(assessment)
+    missing = [code for code, answer in answers.items() if not answer.choice]
+    if missing:
+        raise MissingAnswersError(missing)
+    _save(assessment, answers, now=now, confirm=True)
+
+
+def _save(
+    assessment: Assessment, answers: dict[str, Answer], *, now: datetime, confirm: bool
+) -> None:
     _require_draft(assessment)
     version = assessment.version
     for code, answer in answers.items():
@@ -125,6 +148,9 @@ def save_ratings(assessment: Assessment, answers: dict[str, Answer], *, now: dat
         if rating is None:
             raise AssessmentError(f"{code} is not part of this assessment", field=f"level_{code}")
         _apply(rating, _skill(version, code), answer)
+        # Only an explicit answer confirms a carried-forward level; saving for later never does.
+        if confirm:
+            rating.needs_confirmation = False
     assessment.updated_at = now
     db.session.flush()
 
@@ -146,8 +172,6 @@ def _apply(rating: Rating, skill: Skill, answer: Answer) -> None:
                 f"Choose a level that {skill.name} describes", field=f"level_{skill.code}"
             )
         rating.level, rating.is_not_applicable = level, False
-    # Answering a carried-forward skill is the member's confirmation of it.
-    rating.needs_confirmation = False
 
 
 def submit_assessment(assessment: Assessment, *, now: datetime) -> None:

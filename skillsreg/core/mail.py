@@ -81,6 +81,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     email.set_content(message.body_text)
+    if message.attachment is not None and message.attachment_type == "text/calendar":
+        add_calendar_alternative(email, message.attachment)
     if message.attachment is not None and message.attachment_type:
         maintype, _, subtype = message.attachment_type.partition("/")
         params = {"method": calendar_method(message.attachment)} if subtype == "calendar" else {}
@@ -92,6 +94,20 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
             params=params,
         )
     return email
+
+
+def add_calendar_alternative(email: EmailMessage, ics: bytes) -> None:
+    """Offer the calendar as an alternative body too (iMIP, RFC 6047), for meeting buttons.
+
+    The text/calendar part joins the text (and any HTML) in multipart/alternative; the same
+    file is still attached for clients that only import attachments.
+    """
+    email.add_alternative(
+        ics,
+        maintype="text",
+        subtype="calendar",
+        params={"method": calendar_method(ics), "charset": "UTF-8"},
+    )
 
 
 def calendar_method(ics: bytes) -> str:

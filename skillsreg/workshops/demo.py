@@ -13,10 +13,13 @@ import sqlalchemy as sa
 from skillsreg.accounts.rules import Sector
 from skillsreg.accounts.services import register_user
 from skillsreg.extensions import db
+from skillsreg.frameworks.models import FrameworkVersion
+from skillsreg.frameworks.services import find_framework, latest_published
 from skillsreg.workshops import services
 from skillsreg.workshops.models import Workshop, WorkshopStatus
 from skillsreg.workshops.services import LONDON, WorkshopDetails
 
+DEMO_FRAMEWORK = "web-professionals"
 DEMO_WORKSHOPS = [
     WorkshopDetails(
         title="Drafting the web professionals skills framework",
@@ -38,6 +41,7 @@ DEMO_WORKSHOPS = [
         max_share_per_sector=60,
         max_per_organisation=2,
         one_place_per_person=True,
+        target_skill_codes=["STRA", "TEAM", "STAK", "WPOL"],
     ),
     WorkshopDetails(
         title="Breakfast event: Brighton and Hove",
@@ -53,6 +57,7 @@ DEMO_WORKSHOPS = [
         closes_on=date(2026, 11, 23),
         eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
         max_per_organisation=3,
+        target_skill_codes=["CONT", "EDIT", "PUBL", "ACCS", "CMGT"],
     ),
     WorkshopDetails(
         title="Breakfast event: Barnsley",
@@ -68,6 +73,7 @@ DEMO_WORKSHOPS = [
         closes_on=date(2026, 11, 29),
         eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
         max_per_organisation=3,
+        target_skill_codes=["WEBA", "SRCH", "INFG", "HELP", "SUPL", "SORC"],
     ),
 ]
 
@@ -90,8 +96,9 @@ def load_demo_workshops(now: datetime) -> list[Workshop]:
     """Create and publish the demo workshops that do not exist yet (found by title and date)."""
     workshops = []
     today = now.astimezone(LONDON).date()
+    version = _demo_framework_version()
     for template in DEMO_WORKSHOPS:
-        details = next_occurrence(template, today)
+        details = _with_targets(next_occurrence(template, today), version)
         slug = services.slug_for(details.title, details.day)
         workshop = db.session.scalar(sa.select(Workshop).where(Workshop.slug == slug))
         if workshop is None:
@@ -104,6 +111,20 @@ def load_demo_workshops(now: datetime) -> list[Workshop]:
         workshops.append(workshop)
     db.session.flush()
     return workshops
+
+
+def _demo_framework_version() -> FrameworkVersion | None:
+    framework = find_framework(DEMO_FRAMEWORK)
+    return latest_published(framework) if framework else None
+
+
+def _with_targets(details: WorkshopDetails, version: FrameworkVersion | None) -> WorkshopDetails:
+    """Target the skills the loaded framework version has, so results can suggest workshops."""
+    if version is None:
+        return dataclasses.replace(details, target_skill_codes=[])
+    known = {skill.code for skill in version.skills}
+    codes = [code for code in details.target_skill_codes if code in known]
+    return dataclasses.replace(details, target_version_id=version.id, target_skill_codes=codes)
 
 
 # Two round tables whose closing date has just passed, with demo applicants, so an organiser can

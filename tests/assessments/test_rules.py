@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from skillsreg.assessments.rules import (
+    CARRY_FORWARD_RULES,
     DroppedRating,
     Gap,
     GapCounts,
@@ -16,6 +17,7 @@ from skillsreg.assessments.rules import (
     carry_forward,
     compare_assessments,
     gap,
+    split_part,
     suggest_workshops,
     summarise_gaps,
 )
@@ -151,12 +153,42 @@ def test_a_split_part_that_starts_above_the_old_level_is_left_empty() -> None:
     assert expt.note.endswith("Your previous level 1 is below every level this skill describes")
 
 
-def test_a_merged_skill_takes_the_highest_old_level_and_lists_the_others() -> None:
+def test_a_merged_skill_proposes_the_lowest_old_level_and_names_each_source() -> None:
     find = plan_by_code()["FIND"]
 
-    assert (find.status, find.level, find.needs_confirmation) == ("merged", 3, True)
+    assert (find.status, find.level, find.needs_confirmation) == ("merged", 2, True)
     assert find.sources == [("SEOP", 2), ("META", 3)]
     assert find.evidence == "SEOP: Fixed titles.\n\nMETA: Tagged pages."
+    assert find.note == (
+        "This skill combines SEOP (level 2) and META (level 3): the lowest of your levels, "
+        "2, is proposed"
+    )
+
+
+def test_a_merged_skill_names_only_the_sources_the_member_rated() -> None:
+    ratings = {"META": RatingIn(4, "Tagged pages.")}
+
+    find = plan_by_code(ratings)["FIND"]
+
+    assert (find.level, find.sources) == (4, [("META", 4)])
+    assert "SEOP" not in find.note
+    assert find.note.startswith("This skill combines META (level 4) with skills you had not rated")
+
+
+def test_a_merged_skill_with_no_rated_source_proposes_nothing() -> None:
+    find = plan_by_code({"CODS": RatingIn(3)})["FIND"]
+
+    assert (find.status, find.prefilled, find.level, find.sources) == ("not-rated", False, None, [])
+    assert "SEOP" not in find.note
+    assert "META" not in find.note
+
+
+def test_the_carry_forward_rules_table_covers_every_relation_once() -> None:
+    relations = [rule.relation for rule in CARRY_FORWARD_RULES]
+
+    assert relations == ["unchanged", "reworded", "changed", "split", "merged", "new", "retired"]
+    confirm = {rule.relation for rule in CARRY_FORWARD_RULES if rule.must_confirm}
+    assert confirm == {"changed", "split", "merged", "new"}
 
 
 def test_a_merge_of_not_applicable_ratings_stays_not_applicable() -> None:
@@ -203,17 +235,45 @@ def test_without_relations_the_same_code_keeps_its_rating() -> None:
     ]
 
 
+def moves(deltas: list[RatingDelta]) -> list[tuple[str, int | None, int | None]]:
+    return [(d.code, d.before, d.after) for d in deltas]
+
+
 def test_comparing_assessments_sorts_skills_by_how_they_moved() -> None:
     before = {"CODS": 2, "ACCS": 3, "PERF": 2, "WEBA": None, "OLDC": 1}
     after = {"CODS": 3, "ACCS": 2, "PERF": 2, "WEBA": 1, "AIAC": 4}
 
     result = compare_assessments(before, after)
 
-    assert result.rose == [RatingDelta("CODS", 2, 3), RatingDelta("WEBA", None, 1)]
-    assert result.fell == [RatingDelta("ACCS", 3, 2)]
-    assert result.same == [RatingDelta("PERF", 2, 2)]
-    assert result.added == [RatingDelta("AIAC", None, 4)]
-    assert result.removed == [RatingDelta("OLDC", 1, None)]
+    assert moves(result.rose) == [("CODS", 2, 3), ("WEBA", None, 1)]
+    assert moves(result.fell) == [("ACCS", 3, 2)]
+    assert moves(result.same) == [("PERF", 2, 2)]
+    assert result.added == [RatingDelta("AIAC", None, 4, before_missing="not-rated")]
+    assert result.removed == [RatingDelta("OLDC", 1, None, after_missing="not-rated")]
+
+
+def test_comparing_across_versions_follows_the_relations() -> None:
+    relations = {
+        s["code"]: (s["relation"]["type"], s["relation"]["from"]) for s in make_child()["skills"]
+    }
+    before = {"CODS": 2, "WEBA": 3, "SEOP": 2, "META": 4, "OLDC": 1}
+    after = {"CODS": 2, "ANLY": 2, "EXPT": 4, "FIND": 3, "AIAC": 3}
+
+    result = compare_assessments(
+        before,
+        after,
+        relations=relations,
+        before_skills={"CODS", "WEBA", "SEOP", "META", "OLDC", "PERF"},
+        after_skills={s["code"] for s in make_child()["skills"]},
+    )
+
+    assert moves(result.fell) == [("ANLY", 3, 2)]
+    assert result.fell[0].relation == "split"
+    assert moves(result.rose) == [("EXPT", 3, 4), ("FIND", 2, 3)]
+    assert result.rose[1].sources == (("SEOP", 2), ("META", 4))
+    assert result.added == [RatingDelta("AIAC", None, 3, "new", (), "not-in-version")]
+    assert result.removed == [RatingDelta("OLDC", 1, None, after_missing="not-in-version")]
+    assert moves(result.same) == [("CODS", 2, 2)]
 
 
 def test_workshops_covering_the_largest_shortfall_are_suggested_first() -> None:
@@ -230,3 +290,24 @@ def test_workshops_that_target_no_gap_are_not_suggested() -> None:
     gaps = {"CONT": 1, "EDIT": 0}
 
     assert suggest_workshops(gaps, [(1, ["EDIT", "DATA"]), (2, [])]) == []
+
+
+def test_the_readme_shows_the_carry_forward_rules_table() -> None:
+    from skillsreg.config import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+
+    for rule in CARRY_FORWARD_RULES:
+        confirm = "yes" if rule.must_confirm else "no"
+        assert f"| {rule.relation} | {rule.proposal} | {confirm} | {rule.member_sees} |" in readme
+
+
+def test_a_split_part_keeps_the_clauses_that_share_its_words() -> None:
+    parts = {
+        "EDIT": "Editing: edits drafts for accuracy and style",
+        "PUBL": "Publishing workflow: schedules publishing and removes pages",
+    }
+    old = "Runs the publishing workflow: edits drafts for accuracy, schedules publishing."
+
+    assert split_part(old, parts, "EDIT") == "edits drafts for accuracy"
+    assert split_part(old, parts, "PUBL") == "Runs the publishing workflow … schedules publishing"

@@ -51,7 +51,7 @@ def rate_all(assessment, level=3):
         skill = next(s for s in assessment.version.skills if s.code == rating.skill_code)
         chosen = level if level in skill.levels else max(skill.levels)
         answers[rating.skill_code] = Answer(str(chosen), f"Evidence for {rating.skill_code}")
-    services.save_ratings(assessment, answers, now=utcnow())
+    services.answer_skills(assessment, answers, now=utcnow())
 
 
 def submitted(user, version, **kwargs):

@@ -81,6 +81,7 @@ def test_saving_a_category_records_answers_and_moves_on(client, signed_in, versi
             "level_CONT": "4",
             "evidence_CONT": "Style guide",
             "level_EDIT": "na",
+            "level_CMGT": "3",
             "save_continue": "y",
         },
     )
@@ -89,7 +90,44 @@ def test_saving_a_category_records_answers_and_moves_on(client, signed_in, versi
     assert "/categories/" in response.headers["Location"]
     assert assessment.rating_for("CONT").level == 4
     page = check_page(client.get(url("/{id}", id=assessment.id)))
-    assert "2 of 9 skills rated" in page.get_text()
+    assert "3 of 9 skills rated" in page.get_text()
+
+
+def test_save_and_continue_needs_an_answer_for_every_skill(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    page = check_page(
+        client.post(
+            url("/{id}/categories/content", id=assessment.id),
+            data={"level_CONT": "4", "evidence_EDIT": "Kept text", "save_continue": "y"},
+        ),
+        errors=True,
+    )
+
+    assert error_messages(page) == [
+        "Choose your level in Editing and publishing, or not applicable to me",
+        "Choose your level in Content lifecycle management, or not applicable to me",
+    ]
+    assert page.find("textarea", id="evidence_EDIT").get_text() == "Kept text"
+    assert page.find("input", id="level_CONT-4").has_attr("checked")
+    assert assessment.rating_for("CONT").level is None
+
+
+def test_skipping_a_category_saves_nothing_and_leaves_it_not_started(client, signed_in, version):
+    assessment = start(signed_in, version)
+    _db.session.commit()
+
+    response = client.post(
+        url("/{id}/categories/content", id=assessment.id),
+        data={"level_CONT": "4", "skip": "y"},
+    )
+
+    assert response.headers["Location"].endswith(f"/{assessment.id}/categories/accessibility")
+    assert assessment.rating_for("CONT").level is None
+    page = check_page(client.get(url("/{id}", id=assessment.id)))
+    status = page.select_one("#categories-1-status").get_text(" ", strip=True)
+    assert status == "Not yet started"
 
 
 def test_an_invalid_level_keeps_everything_typed(client, signed_in, version):
@@ -183,8 +221,12 @@ def test_two_assessments_can_be_compared(client, signed_in, version):
         title="Compare two",
     )
 
-    assert "rose" in page.get_text()
-    assert page.find("caption", string=lambda s: s and s.startswith("Rose"))
+    summary = page.find(id="compare-summary").get_text(" ", strip=True)
+    assert "rose, 0 fell, 0 stayed the same, 0 added and 0 removed" in summary
+    assert page.find("h2", id="rose").get_text().startswith("Rose")
+    labels = [o.get_text() for o in page.select("#first option")]
+    assert len(set(labels)) == 2
+    assert all("Web manager: Assistant web manager" in label for label in labels)
 
 
 def test_a_share_link_shows_the_profile_until_it_is_revoked(client, signed_in, version):
@@ -205,7 +247,9 @@ def test_carrying_forward_starts_a_prefilled_draft(client, signed_in, version):
     newer = publish(import_version("1.1.0"))
     _db.session.commit()
     check_page(client.get("/assessments/"))
-    check_page(client.get("/assessments/carry-forward/web-professionals"))
+    rules = check_page(client.get("/assessments/carry-forward/web-professionals"))
+    assert len(rules.select("#carry-forward-rules li")) == 7
+    assert "Merged skills" in rules.select_one("#carry-forward-rules").get_text()
 
     response = client.post(
         "/assessments/carry-forward/web-professionals",
@@ -291,6 +335,8 @@ def test_the_result_suggests_upcoming_workshops_for_the_largest_gaps(client, sig
     links = page.select("#workshop-suggestions a")
     assert [a.get_text() for a in links] == ["Writing for the web"]
     assert links[0]["href"] == "/workshops/writing-for-the-web"
+    covered = page.select_one("#workshop-suggestions li ul").get_text(" ", strip=True)
+    assert "Content design: you are level 1, your role level expects 3" in covered
 
 
 def test_the_result_suggests_no_workshops_when_none_match(client, signed_in, version):

@@ -112,12 +112,18 @@ def test_a_member_assesses_themselves_as_a_web_manager_and_downloads_the_profile
     category = first.inner_text().strip()
     first.click()
     expect_page(page, category)
-    # Skills may be left and come back to: saving nothing simply moves on.
+    # "Save and continue" needs an answer for each skill; "Skip for now" moves on, saving nothing.
     page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose your level in")
+    check_accessibility(page)
+    page.get_by_role("button", name="Skip for now").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text(category)
     check_accessibility(page)
     page.get_by_role("link", name="Back to your self-assessment").click()
     expect_page(page, "Your self-assessment")
+    skipped = page.locator(".govuk-task-list__item").first.locator(".govuk-task-list__status")
+    expect(skipped).to_have_text("Not yet started")
 
     # But a self-assessment with unrated skills cannot be submitted.
     page.get_by_role("button", name="Check your answers").click()
@@ -325,6 +331,8 @@ def test_a_member_carries_their_assessment_forward_to_the_newly_published_versio
     check_accessibility(page)
 
     # The first category needing confirmation shows the old descriptor beside the new one.
+    warning = page.locator(".govuk-warning-text").first
+    to_confirm = warning.inner_text()
     tasks = page.locator(".govuk-task-list")
     tasks.locator(".govuk-task-list__item").filter(has_text="to confirm").first.get_by_role(
         "link"
@@ -333,13 +341,22 @@ def test_a_member_carries_their_assessment_forward_to_the_newly_published_versio
     expect(page.get_by_text(re.compile(r"your level .* in version 1\.0\.0")).first).to_be_visible()
     check_accessibility(page)
 
-    # Go through every category, keeping carried answers and rating new skills.
+    # Saving for later keeps the answers but confirms nothing.
+    rate_unrated_skills(page)
+    page.get_by_role("button", name="Save and come back later").click()
+    expect_page(page, "Your self-assessment")
+    expect(page.get_by_text("Your answers have been saved")).to_be_visible()
+    expect(page.locator(".govuk-warning-text").first).to_have_text(to_confirm)
+
+    # Go through every category, confirming carried answers and rating new skills.
+    tasks.get_by_role("link").first.click()
     heading = page.get_by_role("heading", level=1)
     while (current := heading.inner_text()) != "Check your answers before submitting":
         check_accessibility(page)
         rate_unrated_skills(page)
         page.get_by_role("button", name="Save and continue").click()
         expect(heading).not_to_have_text(current)
+    expect(page.get_by_text("(to confirm)")).to_have_count(0)
     check_accessibility(page)
     page.get_by_role("button", name="Submit self-assessment").click()
     expect_page(page, "Self-assessment submitted")
@@ -348,3 +365,22 @@ def test_a_member_carries_their_assessment_forward_to_the_newly_published_versio
     expect_page(page, "Your self-assessment result")
     expect(page.get_by_text("version 1.1.0").first).to_be_visible()
     check_accessibility(page)
+
+    # Comparing the 1.0.0 assessment with the 1.1.0 one follows the relations.
+    visit(page, "/assessments/compare", heading="Compare two self-assessments")
+    for field, number in (("first", "1.0.0"), ("second", "1.1.0")):
+        option = page.locator(f"#{field} option", has_text=f"version {number}")
+        page.locator(f"#{field}").select_option(option.get_attribute("value"))
+    page.get_by_role("button", name="Compare").click()
+    summary = page.locator("#compare-summary")
+    expect(summary).to_contain_text(
+        re.compile(r"\d+ rose, \d+ fell, \d+ stayed the same, \d+ added and \d+ removed")
+    )
+    expect(page.get_by_text("Changed in version 1.1.0").first).to_be_visible()
+    expect(page.get_by_text("Not applicable", exact=True)).to_have_count(0)
+    check_accessibility(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the compare page scrolls sideways by {overflow}px at 320 px"

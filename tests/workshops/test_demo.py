@@ -44,3 +44,26 @@ def test_demo_applicants_outnumber_the_places_and_come_from_several_sectors(db):
     assert len({eoi.user.organisation for eoi in eois}) >= 8
     assert any(eoi.manages_web_team for eoi in eois)
     assert any(not eoi.manages_web_team for eoi in eois)
+
+
+def test_demo_workshops_target_skills_so_a_result_suggests_them(db, member):
+    from skillsreg.assessments import queries
+    from skillsreg.core.db import utcnow
+    from skillsreg.workshops.demo import load_demo_workshops
+    from tests.assessments.test_services import import_version, rate_all, start
+
+    now = utcnow()
+    version = import_version("1.0.0")
+    workshops = load_demo_workshops(now)
+    assessment = start(member, version)
+    rate_all(assessment, level=1)
+
+    suggestions = queries.suggested_workshops(queries.assessment_view(assessment), now=now)
+
+    assert all(w.target_skill_codes for w in workshops)
+    assert suggestions
+    workshop, _, gaps = suggestions[0]
+    assert workshop.starts_at > now
+    assert gaps[0].name
+    assert gaps[0].level is not None
+    assert gaps[0].expected > gaps[0].level

@@ -17,6 +17,7 @@ from skillsreg.assessments.forms import (
     category_rating_form,
 )
 from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.rules import CARRY_FORWARD_RULES
 from skillsreg.assessments.views import bp
 from skillsreg.assessments.views.support import (
     current_version,
@@ -47,6 +48,7 @@ def list_assessments():
         assessments=assessments,
         frameworks=frameworks,
         offers=queries.carry_forward_offers(assessments, frameworks),
+        roles=queries.role_level_names(assessments),
     )
 
 
@@ -106,6 +108,7 @@ def carry_forward(slug: str):
         form=form,
         previous=previous,
         version=version,
+        rules=CARRY_FORWARD_RULES,
     )
 
 
@@ -120,7 +123,8 @@ def show_assessment(assessment_id: int):
         "assessments/show_assessment.html",
         title="Your self-assessment",
         view=view,
-        dropped=queries.dropped_ratings(assessment, view.version),
+        new_skills=queries.new_skills_to_add(view),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 
@@ -130,6 +134,9 @@ def rate_category(assessment_id: int, code: str):
     assessment = own_draft(assessment_id)
     view = queries.assessment_view(assessment) or abort(404)
     group = view.group(code) or abort(404)
+    if request.method == "POST" and "skip" in request.form:
+        # Skipping saves nothing, so the task list still shows what was (not) started.
+        return redirect(_next_page(view, code))
     kept = pop_kept_form() if request.method == "GET" else None
     form = category_rating_form(
         [(row.skill.code, row.skill.levels) for row in group.rows],
@@ -137,8 +144,11 @@ def rate_category(assessment_id: int, code: str):
         **({"formdata": kept} if kept is not None else {}),
     )
     if form.validate_on_submit():
+        save = services.save_ratings if form.save_later.data else services.answer_skills
         try:
-            services.save_ratings(assessment, _answers(form, group), now=utcnow())
+            save(assessment, _answers(form, group), now=utcnow())
+        except services.MissingAnswersError as error:
+            _mark_missing(form, error.codes, group)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -153,6 +163,17 @@ def rate_category(assessment_id: int, code: str):
         previous=queries.previous_descriptors(assessment),
         restored=kept is not None,
     )
+
+
+def _mark_missing(form: Any, codes: list[str], group: queries.CategoryGroup) -> None:
+    names = {row.skill.code: row.skill.name for row in group.rows}
+    for code in codes:
+        level, _ = form.skill_fields(code)
+        level.errors = [
+            *level.errors,
+            f"Choose your level in {names[code]}, or not applicable to me",
+        ]
+    form._errors = None  # WTForms caches form.errors; recompute with the new messages
 
 
 def _answers_of(group: queries.CategoryGroup) -> dict[str, Any]:
@@ -180,6 +201,11 @@ def _after_saving(form: Any, view: queries.AssessmentView, code: str) -> str:
     if form.save_later.data:
         flash("Your answers have been saved. You can come back to them at any time.", "success")
         return url_for("assessments.show_assessment", assessment_id=assessment_id)
+    return _next_page(view, code)
+
+
+def _next_page(view: queries.AssessmentView, code: str) -> str:
+    assessment_id = view.assessment.id
     codes = [group.category.code for group in view.groups]
     following = codes[codes.index(code) + 1 :]
     if following:
@@ -249,6 +275,8 @@ def check_answers(assessment_id: int):
         title="Check your answers before submitting",
         form=form,
         view=view,
+        new_skills=queries.new_skills_to_add(view),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 

@@ -10,7 +10,6 @@ from skillsreg.assessments.forms import (
     ConfirmForm,
 )
 from skillsreg.assessments.models import Assessment
-from skillsreg.assessments.rules import compare_assessments as compare_levels
 from skillsreg.assessments.views import bp
 from skillsreg.assessments.views.support import (
     own_assessment,
@@ -44,7 +43,9 @@ def show_result(assessment_id: int):
         view=view,
         choices=role_level_choices(view.version)[1:],
         own=f"{assessment.role_code}/{assessment.role_level_code}",
+        own_name=queries.role_level_names([assessment])[assessment.id],
         suggestions=queries.suggested_workshops(view, now=utcnow()),
+        retired=queries.retired_ratings(assessment, view.version),
     )
 
 
@@ -74,16 +75,14 @@ def compare_assessments():
         chosen.get(request.args.get("first", "")),
         chosen.get(request.args.get("second", "")),
     )
-    comparison = compare_levels(first.levels(), second.levels()) if first and second else None
-    names = queries.skill_names([a.version_id for a in (first, second) if a])
     return render_template(
         "assessments/compare_assessments.html",
         title="Compare two self-assessments",
         submitted=submitted,
         first=first,
         second=second,
-        comparison=comparison,
-        names=names,
+        comparison=queries.compare(first, second) if first and second else None,
+        roles=queries.role_level_names(submitted),
     )
 
 

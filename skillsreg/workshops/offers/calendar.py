@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -19,11 +19,16 @@ def invitation_uid(workshop: Workshop, user: User) -> str:
     return f"workshop-{workshop.id}-user-{user.id}@{UID_DOMAIN}"
 
 
-def _london_timezone(workshop: Workshop) -> icalendar.Timezone:
-    start = workshop.starts_at.astimezone(LONDON).replace(tzinfo=None)
-    end = workshop.ends_at.astimezone(LONDON).replace(tzinfo=None)
+def london_timezone(first: datetime, last: datetime) -> icalendar.Timezone:
+    """Europe/London from 1 January of `first`'s year to the end of `last`'s year.
+
+    Every transition of those years is included, so the event's times (and a move to another
+    day in the same years) read the same in any calendar.
+    """
     return icalendar.Timezone.from_tzid(
-        "Europe/London", first_date=start - timedelta(days=366), last_date=end + timedelta(days=1)
+        "Europe/London",
+        first_date=date(first.astimezone(LONDON).year, 1, 1),
+        last_date=date(last.astimezone(LONDON).year + 1, 1, 1),
     )
 
 
@@ -35,6 +40,7 @@ def build_invitation(
     organiser_name: str,
     url: str,
     now: datetime,
+    give_up_url: str = "",
     cancel: bool = False,
 ) -> bytes:
     """An invitation to the workshop for this person, at the workshop's current sequence.
@@ -47,7 +53,7 @@ def build_invitation(
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancel else "REQUEST")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add_component(_london_timezone(workshop))
+    calendar.add_component(london_timezone(workshop.starts_at, workshop.ends_at))
     event = icalendar.Event()
     event.add("uid", invitation_uid(workshop, user))
     event.add("sequence", workshop.sequence + 1 if cancel else workshop.sequence)
@@ -55,7 +61,9 @@ def build_invitation(
     event.add("dtstart", workshop.starts_at.astimezone(LONDON))
     event.add("dtend", workshop.ends_at.astimezone(LONDON))
     event.add("summary", workshop.title)
-    event.add("description", f"{workshop.description}\n\n{url}".strip())
+    give_up = f"If you cannot come, give up your place on the site: {give_up_url}"
+    parts = [workshop.description, url, "" if cancel or not give_up_url else give_up]
+    event.add("description", "\n\n".join(part for part in parts if part).strip())
     event.add("location", "Online" if workshop.is_online else workshop.venue)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
@@ -65,6 +73,7 @@ def build_invitation(
     attendee = icalendar.vCalAddress(f"mailto:{user.email}")
     attendee.params["cn"] = icalendar.vText(user.name)
     attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    attendee.params["rsvp"] = icalendar.vText("FALSE" if cancel else "TRUE")
     attendee.params["partstat"] = icalendar.vText("DECLINED" if cancel else "ACCEPTED")
     event.add("attendee", attendee)
     calendar.add_component(event)

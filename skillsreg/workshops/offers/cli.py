@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import mailbox
+from pathlib import Path
+
 import click
 from flask import current_app, g
 from flask.cli import AppGroup
@@ -14,6 +17,7 @@ from skillsreg.extensions import db
 def add_commands(group: AppGroup) -> None:
     """Attach this part's commands to `flask workshops`."""
     group.add_command(expire_offers_command)
+    group.add_command(process_replies_command)
 
 
 @click.command("expire-offers")
@@ -40,3 +44,44 @@ def expire_offers_command() -> None:
         f"{len(result.expired)} expired, {len(result.offered)} offered from waiting lists, "
         f"{sent} emails sent"
     )
+
+
+def _reply_sources(files: tuple[str, ...], maildir: str | None) -> list[tuple[str, bytes]]:
+    sources = [(name, Path(name).read_bytes()) for name in files]
+    if maildir:
+        box = mailbox.Maildir(maildir, factory=None, create=False)
+        sources += [(f"{maildir}:{key}", box.get_bytes(key)) for key in sorted(box.keys())]
+    return sources
+
+
+@click.command("process-replies")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--maildir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Read every message of this Maildir (the organisers' mailbox).",
+)
+def process_replies_command(files: tuple[str, ...], maildir: str | None) -> None:
+    """Act on calendar replies (.eml or .ics): a decline gives up the place.
+
+    The place goes to the waiting list as when someone withdraws on the site. Safe to run
+    again on the same messages: a place already given up is left alone.
+    """
+    from skillsreg.workshops.offers.replies import process_reply
+
+    sources = _reply_sources(files, maildir)
+    if not sources:
+        raise click.UsageError("Give reply files or --maildir DIR")
+    declined = 0
+    for name, data in sources:
+        for outcome in process_reply(data, now=utcnow()):
+            declined += outcome.is_declined
+            who = outcome.attendee or "unknown sender"
+            click.echo(f"{name}: {who}: {outcome.result}")
+            for offer in outcome.offers:
+                choice = offer.choice
+                click.echo(f"offered: {choice.workshop.slug} to {choice.eoi.user.email}")
+    db.session.commit()
+    queued = g.pop("queued_mail", [])
+    sent = send_outbox(ids=queued) if queued else 0
+    click.echo(f"{len(sources)} messages read, {declined} places given up, {sent} emails sent")

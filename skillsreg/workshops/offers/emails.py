@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
@@ -9,14 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from skillsreg.accounts.models import User
 from skillsreg.core.mail import OutboxMessage, queue_mail
 from skillsreg.extensions import db
 from skillsreg.workshops import queries
 from skillsreg.workshops.models import Choice, ChoiceStatus, Workshop
 from skillsreg.workshops.offers.calendar import build_invitation
 from skillsreg.workshops.offers.links import external_url
-from skillsreg.workshops.offers.models import Offer, OfferStatus
+from skillsreg.workshops.offers.models import Offer, OfferStatus, hash_token
 
 
 def subject_line(text: str) -> str:
@@ -40,24 +40,31 @@ def consultation_url() -> str:
     return external_url("frameworks.show_version", slug=queries.FRAMEWORK_SLUG, version=version)
 
 
-def _invitation(workshop: Workshop, user: User, *, now: datetime, cancel: bool = False) -> bytes:
-    config = current_app.config
-    # The sender may be written "Name <address>"; a calendar wants the address alone.
-    address = parseaddr(config["MAIL_DEFAULT_SENDER"])[1] or config["MAIL_DEFAULT_SENDER"]
+def _invitation(choice: Choice, *, now: datetime, cancel: bool = False) -> bytes:
+    workshop, user = choice.workshop, choice.eoi.user
     return build_invitation(
         workshop,
         user,
-        organiser_email=address,
-        organiser_name=config.get("SERVICE_NAME", "Workshop organisers"),
+        organiser_email=organiser_address(),
+        organiser_name=current_app.config.get("ORGANISER_NAME") or "Workshop organisers",
         url=external_url("workshops.show_workshop", slug=workshop.slug),
+        give_up_url=external_url("offers.withdraw_place", choice_id=choice.id),
         now=now,
         cancel=cancel,
     )
 
 
+def organiser_address() -> str:
+    """The organisers' mailbox (ORGANISER_EMAIL, else the sender): where calendar replies go."""
+    config = current_app.config
+    configured = config.get("ORGANISER_EMAIL") or config["MAIL_DEFAULT_SENDER"]
+    # It may be written "Name <address>"; a calendar wants the address alone.
+    return parseaddr(configured)[1] or configured
+
+
 def invitation_for(choice: Choice, *, now: datetime) -> bytes:
     """The invitation a confirmed attendee can download again, as last emailed."""
-    return _invitation(choice.workshop, choice.eoi.user, now=now)
+    return _invitation(choice, now=now)
 
 
 def send_cancellation(choice: Choice, *, now: datetime, workshop_cancelled: bool = False) -> None:
@@ -68,7 +75,7 @@ def send_cancellation(choice: Choice, *, now: datetime, workshop_cancelled: bool
     if sent is None:
         return
     workshop, user = choice.workshop, choice.eoi.user
-    ics = _invitation(workshop, user, now=now, cancel=True)
+    ics = _invitation(choice, now=now, cancel=True)
     if workshop_cancelled:
         subject, template = "Workshop cancelled", "invitation_workshop_cancelled"
     else:
@@ -89,7 +96,7 @@ def send_invitation(choice: Choice, offer: Offer, *, now: datetime, updated: boo
     """Email the invitation for a confirmed place (or its update) and note its sequence."""
     workshop, user = choice.workshop, choice.eoi.user
     places_url = external_url("offers.list_places")
-    ics = _invitation(workshop, user, now=now)
+    ics = _invitation(choice, now=now)
     offer.invitation_sequence = workshop.sequence
     subject = "The workshop has changed" if updated else "Your place is confirmed"
     queue_mail(
@@ -104,10 +111,50 @@ def send_invitation(choice: Choice, offer: Offer, *, now: datetime, updated: boo
     )
 
 
+def send_updated_offer(offer: Offer) -> None:
+    """Send someone with an open offer its new details, with fresh answer links.
+
+    The links in the earlier email stop working, so the place is only ever accepted by someone
+    who has seen the new time and place.
+    """
+    choice = offer.choice
+    workshop, user = choice.workshop, choice.eoi.user
+    token = secrets.token_urlsafe(32)
+    offer.token_hash = hash_token(token)
+    queue_mail(
+        to=user.email,
+        subject=subject_line(
+            f"The workshop you are offered a place at has changed: {workshop.title}"
+        ),
+        template="offer_updated",
+        user=user,
+        workshop=workshop,
+        offer=offer,
+        accept_url=external_url("offers.accept_offer", token=token),
+        decline_url=external_url("offers.decline_offer", token=token),
+        places_url=external_url("offers.list_places"),
+        **mail_helpers(),
+    )
+
+
 def send_updated_invitations(workshop: Workshop, *, now: datetime) -> int:
-    """After a change of time or place, send each confirmed attendee the updated invitation."""
+    """After a change of time or place, tell everyone holding or offered a place.
+
+    Confirmed attendees get the updated invitation; people with an open offer get the new
+    details and fresh links to answer.
+    """
     sent = 0
-    for choice in workshop.choices:
+    for choice in sorted(workshop.choices, key=lambda c: c.id):
+        if choice.status is ChoiceStatus.OFFERED:
+            offer = db.session.scalar(
+                sa.select(Offer).where(
+                    Offer.choice_id == choice.id, Offer.status == OfferStatus.OFFERED
+                )
+            )
+            if offer is not None:
+                send_updated_offer(offer)
+                sent += 1
+            continue
         if choice.status is not ChoiceStatus.ACCEPTED:
             continue
         offer = db.session.scalar(

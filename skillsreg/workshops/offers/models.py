@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,6 +13,11 @@ from skillsreg.accounts.models import User
 from skillsreg.core.db import enum_column
 from skillsreg.extensions import db
 from skillsreg.workshops.models import Choice
+
+
+def hash_token(token: str) -> str:
+    """What is stored of an offer's emailed token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class OfferStatus(enum.Enum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from skillsreg.workshops.offers.emails import (
     subject_line,
 )
 from skillsreg.workshops.offers.links import external_url
-from skillsreg.workshops.offers.models import Offer, OfferStatus
+from skillsreg.workshops.offers.models import Offer, OfferStatus, hash_token
 from skillsreg.workshops.offers.replacement import WorkshopRound
 
 DEFAULT_EXPIRY_DAYS = 5
@@ -42,7 +41,7 @@ class OfferError(DomainError):
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hash_token(token)
 
 
 def _expiry_days(days: int | None) -> int:

@@ -62,10 +62,10 @@ def test_the_invitation_is_valid_rfc_5545_for_a_long_unicode_title(
     assert str(timezone["tzid"]) == "Europe/London"
 
 
-def test_a_sender_written_with_a_name_gives_a_plain_organiser_address(
+def test_an_organiser_mailbox_written_with_a_name_gives_a_plain_organiser_address(
     app, db, make_workshop, apply, create_user, organiser, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "Skills register <skills@example.org>")
+    monkeypatch.setitem(app.config, "ORGANISER_EMAIL", "Workshop team <skills@example.org>")
     workshop = make_workshop()
     choice = apply(create_user(), workshop)
     services.make_offers([choice], actor=organiser, now=NOW)
