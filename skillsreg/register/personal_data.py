@@ -26,6 +26,8 @@ from skillsreg.register.models import ConsentWording, RegisterSnapshot
 from skillsreg.register.services import withdraw_all_consent
 from skillsreg.workshops.models import Choice, ExpressionOfInterest, Workshop
 from skillsreg.workshops.offers.models import Offer
+from skillsreg.workshops.selection.models import SelectionRun, round_workshops
+from skillsreg.workshops.selection.rules import person_key
 
 ERASED_NAME = "Erased user"
 ERASED_TEXT = "[Removed when the author deleted their account]"
@@ -211,6 +213,7 @@ def erase_account(
     for message in _emails_to(user):  # what they were sent names them, sent or not
         db.session.delete(message)
     _erase_library_uploads(user, now=now)
+    _erase_from_round_documents(user)
     user.name = ERASED_NAME
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@erased.invalid"
     user.organisation = ""
@@ -261,6 +264,30 @@ def _erase_library_uploads(user: User, *, now: datetime) -> None:
             version.note = ""
             for file in version.files:
                 file.name = f"file-{file.id}"
+
+
+def _erase_from_round_documents(user: User) -> None:
+    """Blank the organisation the person typed in the stored inputs of selection runs.
+
+    The runs stay (they explain past decisions); their applicant entry is an id, not a name.
+    """
+    key = person_key(user.id)
+    rounds = (
+        sa.select(round_workshops.c.round_id)
+        .join(Choice, Choice.workshop_id == round_workshops.c.workshop_id)
+        .join(ExpressionOfInterest, ExpressionOfInterest.id == Choice.eoi_id)
+        .where(ExpressionOfInterest.user_id == user.id)
+    )
+    for run in db.session.scalars(sa.select(SelectionRun).where(SelectionRun.round_id.in_(rounds))):
+        applicants = run.input_document.get("applicants", [])
+        if any(applicant.get("id") == key for applicant in applicants):
+            run.input_document = {
+                **run.input_document,
+                "applicants": [
+                    {**a, "organisation": f"erased-{user.id}"} if a.get("id") == key else a
+                    for a in applicants
+                ],
+            }
 
 
 def purge_access_needs(*, now: datetime) -> tuple[int, int]:

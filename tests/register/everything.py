@@ -19,8 +19,7 @@ from skillsreg.register import services as register
 from skillsreg.register.models import RegisterSnapshot
 from skillsreg.register.rules import Population, PopulationSpec
 from skillsreg.workshops import services as workshops
-from skillsreg.workshops.models import ChoiceStatus
-from skillsreg.workshops.offers import services as offers
+from skillsreg.workshops.selection import services as selection
 from tests.assessments.test_services import import_version, start
 
 # Each is written by the person (or is them) and must be gone from every table after erasure.
@@ -74,7 +73,7 @@ def member_who_did_everything(create_user: Callable[..., User], organiser: User)
         actor=organiser,
         details=workshops.WorkshopDetails(
             title="Everything workshop", day=day, start=time(10), end=time(16), capacity=5,
-            closes_on=day - timedelta(days=5), venue="Leeds",
+            closes_on=day - timedelta(days=15), venue="Leeds",
         ),
         now=now,
     )  # fmt: skip
@@ -89,9 +88,14 @@ def member_who_did_everything(create_user: Callable[..., User], organiser: User)
         share_assessment=True, access_needs=WORDS["access_needs"], now=now,
     )  # fmt: skip
     workshops.submit_interest(eoi, now=now)
-    (choice,) = eoi.choices
-    choice.status = ChoiceStatus.SELECTED
-    offers.make_offers([choice], actor=organiser, now=now)
+    # Once the workshop has closed, a selection round offers them the place.
+    later = now + timedelta(days=6)
+    round_ = selection.open_round(
+        workshops=[workshop], title="Everything round", max_places_per_person=1,
+        min_per_target_role=0, time_limit=10.0, weights={}, actor=organiser, now=later,
+    )  # fmt: skip
+    run = selection.run_round(round_, seed=1, actor=organiser, now=later)
+    selection.confirm_round(round_, run, actor=organiser, now=later)
 
     snapshot = register.publish_register(
         PopulationSpec(Population.FRAMEWORK), actor=organiser, now=now
