@@ -15,13 +15,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from skillsreg.accounts.models import PasswordResetToken, User, new_login_id
 from skillsreg.accounts.services import hash_password, hasher
 from skillsreg.assessments.models import Assessment, Rating
-from skillsreg.core.audit import record
+from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
-from skillsreg.library.models import Document, DocumentKind, DocumentVersion
-from skillsreg.library.publishing import withdraw_document
+from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
+from skillsreg.library.publishing import withdraw_document, withdraw_pushed
+from skillsreg.library.services import push_key
 from skillsreg.register.models import ConsentWording, RegisterSnapshot
 from skillsreg.register.services import withdraw_all_consent
 from skillsreg.workshops.models import Choice, ExpressionOfInterest, Workshop
@@ -256,7 +257,10 @@ def _erase_library_uploads(user: User, *, now: datetime) -> None:
         )
     )
     for document in documents:
-        withdraw_document(document, notice=ERASED_TEXT, actor=None, now=now)
+        key = push_key(document)
+        if not document.is_withdrawn:
+            withdraw_document(document, notice=ERASED_TEXT, actor=None, now=now)
+        withdraw_pushed(key=key, replacement=None, actor=None, now=now)
         document.title = f"Document {document.id}"
         document.summary = ""
         document.tag_rows = []
@@ -264,6 +268,18 @@ def _erase_library_uploads(user: User, *, now: datetime) -> None:
             version.note = ""
             for file in version.files:
                 file.name = f"file-{file.id}"
+        # The names they gave their files are also in the records of uploads and pushes.
+        for push in db.session.scalars(sa.select(Push).where(Push.key == key)):
+            push.file_names = []
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.subject_type == "library_document",
+                AuditEvent.subject_id == str(document.id),
+            )
+        )
+        for event in events:
+            if "files" in event.details:
+                event.details = {**event.details, "files": []}
 
 
 def _erase_from_round_documents(user: User) -> None:

@@ -101,3 +101,52 @@ def test_a_withdrawal_never_says_who_asked_for_it(
         sa.select(DocumentVersion.note).where(DocumentVersion.document_id == document.id)
     ).all()
     assert not [note for note in notes if WORDS["name"] in note]
+
+
+def test_erasing_an_organiser_leaves_nothing_of_their_library_uploads(
+    db,
+    create_user,
+    dav_target,  # noqa: F811
+    dav_root,  # noqa: F811
+):
+    from skillsreg.accounts.rules import Role
+    from skillsreg.library import services as library
+    from skillsreg.library.models import DocumentKind
+    from tests.library import samples
+
+    words = {
+        "name": "Yusuf Uploader 3d2c",
+        "email": "yusuf.uploader.3d2c@example.gov.uk",
+        "title": "Yusuf notes from the Leeds meetup 6a1b",
+        "summary": "Yusuf summary of the notes 90fe",
+        "file": "yusuf-notes-6a1b",
+        "note": "Yusuf second version note 22b7",
+    }
+    now = utcnow()
+    author = create_user(name=words["name"], email=words["email"], role=Role.ORGANISER)
+    document = library.upload_document(
+        title=words["title"],
+        summary=words["summary"],
+        tags=["meetups"],
+        kind=DocumentKind.COMMUNITY_DOCUMENT,
+        uploads=[library.Upload(f"{words['file']}.pdf", samples.PDF)],
+        max_bytes=1_000_000,
+        actor=author,
+        now=now,
+    )
+    library.add_version(
+        document,
+        library.accept_uploads([library.Upload("v2.pdf", samples.PDF)], max_bytes=1_000_000),
+        note=words["note"],
+        actor=author,
+        now=now,
+    )
+    library.push_document(document, dav_target.id, actor=author, now=now)
+    db.session.commit()
+    assert {key for _, _, key in _where(db, words)} == set(words)
+
+    personal_data.erase_account(author, password=DEFAULT_PASSWORD, now=utcnow())
+    db.session.commit()
+
+    assert _where(db, words) == []
+    assert not [path for path in dav_root.rglob("*") if path.is_file()]
