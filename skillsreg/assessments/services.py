@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.rules import RatingIn, carry_forward
+from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion, RoleLevel, Skill, VersionStatus
@@ -270,12 +271,25 @@ def create_share_link(assessment: Assessment, *, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     assessment.share_token_hash = _token_hash(token)
     assessment.share_created_at = now
+    record(
+        "assessment.share",
+        actor=assessment.user,
+        subject_type="assessment",
+        subject_id=assessment.id,
+    )
     db.session.flush()
     return token
 
 
 def revoke_share_link(assessment: Assessment) -> None:
     """Stop the share link working at once."""
+    if assessment.share_token_hash is not None:
+        record(
+            "assessment.unshare",
+            actor=assessment.user,
+            subject_type="assessment",
+            subject_id=assessment.id,
+        )
     assessment.share_token_hash = None
     assessment.share_created_at = None
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import enum
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,31 +14,66 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from skillsreg.accounts.models import PasswordResetToken, User, new_login_id
 from skillsreg.accounts.services import hash_password, hasher
-from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.models import Assessment, Rating
 from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
+from skillsreg.core.mail import OutboxMessage
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
-from skillsreg.register.models import Consent, ConsentEvent
+from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
+from skillsreg.library.publishing import withdraw_document, withdraw_pushed
+from skillsreg.library.services import push_key
+from skillsreg.register.models import ConsentWording, RegisterSnapshot
 from skillsreg.register.services import withdraw_all_consent
 from skillsreg.workshops.models import Choice, ExpressionOfInterest, Workshop
+from skillsreg.workshops.offers.models import Offer
+from skillsreg.workshops.selection.models import SelectionRun, round_workshops
+from skillsreg.workshops.selection.rules import person_key
 
 ERASED_NAME = "Erased user"
 ERASED_TEXT = "[Removed when the author deleted their account]"
-# Tables exported section by section above; any other table pointing at users is exported as is.
-_COVERED = {
-    "users",
-    "consents",
-    "consent_events",
-    "assessments",
-    "expressions_of_interest",
-    "framework_comments",
-    "audit_events",
-    "password_reset_tokens",
-    "register_snapshot_members",
-    "outbox_messages",
-}
 _SECRET_COLUMNS = {"password_hash", "login_id", "token_hash", "share_token_hash", "pdf"}
+SHARE_ACTIONS = ("assessment.share", "assessment.unshare")
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Where the export puts a table's rows about a person, and what erasure does to them."""
+
+    section: str
+    erasure: str
+
+
+# Every table with a foreign key to users. A new one fails tests/register/test_personal_data.py
+# until it is added here (so to the export) with what erasure does to it (and erase_account
+# does it). Email confirmation tokens belong here too; the confirmed-at column of users is
+# exported with the account.
+USER_TABLES: dict[str, Holding] = {
+    "consents": Holding("consents", "deleted: all consent is withdrawn"),
+    "consent_events": Holding("consent_events", "kept: fields and dates, no free text"),
+    "assessments": Holding("assessments", "deleted with their ratings and evidence"),
+    "expressions_of_interest": Holding(
+        "expressions_of_interest", "kept so counts stay true; every answer blanked"
+    ),
+    "framework_comments": Holding("comments", "kept; what they wrote replaced by a notice"),
+    "audit_events": Holding("audit_events", "kept; the actor is the blanked account"),
+    "password_reset_tokens": Holding("password_reset_tokens", "deleted"),
+    "register_snapshot_members": Holding(
+        "register_snapshots_listing_you", "deleted: every register listing them is withdrawn"
+    ),
+    "register_snapshots": Holding("registers_published", "kept; the publisher is blanked"),
+    "library_documents": Holding(
+        "library_documents", "their uploads withdrawn, files emptied, text blanked"
+    ),
+    "library_document_versions": Holding("library_document_versions", "notes blanked"),
+    "library_pushes": Holding("library_pushes", "kept; who pushed is blanked"),
+    "framework_versions": Holding("framework_versions_created", "kept; the author is blanked"),
+    "workshops": Holding("workshops_created", "kept; the organiser is blanked"),
+    "workshop_offers": Holding("offers_made", "kept; the organiser is blanked"),
+    "selection_rounds": Holding("selection_rounds", "kept; the organiser is blanked"),
+    "selection_runs": Holding("selection_runs", "kept; the organiser is blanked"),
+    "selection_locks": Holding("selection_locks", "kept: ids only"),
+}
 
 
 class ErasureError(DomainError):
@@ -59,48 +95,96 @@ def _row(obj: Any, *, skip: set[str] = _SECRET_COLUMNS) -> dict[str, Any]:
     return {c.key: _plain(getattr(obj, c.key)) for c in table.columns if c.key not in skip}
 
 
+def _plain_row(row: Any) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in row.items() if key not in _SECRET_COLUMNS}
+
+
+def referring_rows(table: sa.Table, user_id: int) -> list[dict[str, Any]]:
+    """Rows of `table` whose any foreign key to users is this person, in id order."""
+    links = [fk.parent for fk in table.foreign_keys if fk.column.table.name == "users"]
+    query = sa.select(table).where(sa.or_(*(column == user_id for column in links)))
+    if "id" in table.c:
+        query = query.order_by(table.c.id)
+    return [_plain_row(row) for row in db.session.execute(query).mappings()]
+
+
 def personal_data(user: User) -> dict[str, Any]:
     """Everything the service holds about a member, as plain JSON values."""
-    consents = db.session.scalars(sa.select(Consent).where(Consent.user_id == user.id)).all()
-    events = db.session.scalars(
-        sa.select(ConsentEvent).where(ConsentEvent.user_id == user.id).order_by(ConsentEvent.id)
-    ).all()
-    assessments = db.session.scalars(
-        sa.select(Assessment).where(Assessment.user_id == user.id).order_by(Assessment.id)
-    ).all()
-    interests = db.session.scalars(
-        sa.select(ExpressionOfInterest)
+    data: dict[str, Any] = {"account": _row(user)}
+    for name, holding in USER_TABLES.items():
+        data[holding.section] = referring_rows(db.metadata.tables[name], user.id)
+    _add_wordings(data["consents"])
+    _add_wordings(data["consent_events"])
+    _add_ratings(data["assessments"])
+    _add_choices(data["expressions_of_interest"])
+    _add_snapshots(data["register_snapshots_listing_you"])
+    data["offers"] = _offers(user)
+    data["emails"] = [_row(m) for m in _emails_to(user)]
+    data["share_link_events"] = [e for e in data["audit_events"] if e["action"] in SHARE_ACTIONS]
+    return data
+
+
+def _add_wordings(rows: list[dict[str, Any]]) -> None:
+    wordings = {w.id: w for w in db.session.scalars(sa.select(ConsentWording))}
+    for row in rows:
+        wording = wordings[row["wording_id"]]
+        row.update(wording_version=wording.version, wording=wording.text)
+
+
+def _add_ratings(rows: list[dict[str, Any]]) -> None:
+    ratings = db.session.scalars(
+        sa.select(Rating)
+        .where(Rating.assessment_id.in_([row["id"] for row in rows]))
+        .order_by(Rating.id)
+    )
+    by_assessment: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    for rating in ratings:
+        by_assessment[rating.assessment_id].append(_row(rating))
+    for row in rows:
+        row["ratings"] = by_assessment[row["id"]]
+
+
+def _add_choices(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        choices = db.session.scalars(
+            sa.select(Choice).where(Choice.eoi_id == row["id"]).order_by(Choice.rank, Choice.id)
+        )
+        row["choices"] = [{**_row(c), "workshop": c.workshop.title} for c in choices]
+
+
+def _add_snapshots(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        snapshot = db.session.get(RegisterSnapshot, row["snapshot_id"])
+        if snapshot is not None:
+            row.update(
+                number=snapshot.number,
+                title=snapshot.title,
+                published_at=_plain(snapshot.published_at),
+                columns=snapshot.columns,
+            )
+
+
+def _offers(user: User) -> list[dict[str, Any]]:
+    """Places offered to the person, with their state, whoever made the offer."""
+    offers = db.session.scalars(
+        sa.select(Offer)
+        .join(Choice, Choice.id == Offer.choice_id)
+        .join(ExpressionOfInterest, ExpressionOfInterest.id == Choice.eoi_id)
         .where(ExpressionOfInterest.user_id == user.id)
-        .order_by(ExpressionOfInterest.id)
-    ).all()
-    comments = db.session.scalars(
-        sa.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
-    ).all()
-    audit = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id)
-    ).all()
-    return {
-        "account": _row(user),
-        "consents": [
-            {**_row(c), "wording_version": c.wording.version, "wording": c.wording.text}
-            for c in consents
-        ],
-        "consent_events": [
-            {**_row(e), "wording_version": e.wording.version, "wording": e.wording.text}
-            for e in events
-        ],
-        "assessments": [{**_row(a), "ratings": [_row(r) for r in a.ratings]} for a in assessments],
-        "expressions_of_interest": [
-            {
-                **_row(eoi),
-                "choices": [{**_row(c), "workshop": c.workshop.title} for c in eoi.choices],
-            }
-            for eoi in interests
-        ],
-        "comments": [_row(c) for c in comments],
-        "audit_events": [_row(e) for e in audit],
-        **_other_tables(user),
-    }
+        .order_by(Offer.id)
+    )
+    return [{**_row(o), "workshop": o.choice.workshop.title} for o in offers]
+
+
+def _emails_to(user: User) -> list[OutboxMessage]:
+    """Emails sent or waiting to be sent to the person's address."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage)
+            .where(sa.func.lower(OutboxMessage.recipient) == user.email.lower())
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -109,24 +193,6 @@ def export_personal_data(user: User) -> dict[str, Any]:
     record("personal_data.export", actor=user, subject_type="user", subject_id=user.id)
     db.session.flush()
     return data
-
-
-def _other_tables(user: User) -> dict[str, list[dict[str, Any]]]:
-    """Rows of any other table that points at this person (offers, attendance and so on)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for table in db.metadata.sorted_tables:
-        if table.name in _COVERED:
-            continue
-        links = [fk.parent for fk in table.foreign_keys if fk.column.table.name == "users"]
-        if not links:
-            continue
-        query = sa.select(table).where(sa.or_(*(column == user.id for column in links)))
-        rows = db.session.execute(query).mappings().all()
-        if rows:
-            found[table.name] = [
-                {k: _plain(v) for k, v in row.items() if k not in _SECRET_COLUMNS} for row in rows
-            ]
-    return found
 
 
 def erase_account(
@@ -145,6 +211,10 @@ def erase_account(
         )
     user.erased_at = now  # before withdrawal, so a republished register leaves them out
     withdraw_all_consent(user, source="erasure", now=now, auto_republish=auto_republish)
+    for message in _emails_to(user):  # what they were sent names them, sent or not
+        db.session.delete(message)
+    _erase_library_uploads(user, now=now)
+    _erase_from_round_documents(user)
     user.name = ERASED_NAME
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@erased.invalid"
     user.organisation = ""
@@ -167,8 +237,73 @@ def erase_account(
     db.session.execute(
         sa.update(Comment).where(Comment.author_id == user.id).values(body=ERASED_TEXT)
     )
+    db.session.execute(
+        sa.update(Comment).where(Comment.replied_by_id == user.id).values(reply=ERASED_TEXT)
+    )
     record("account.erase", actor=user, subject_type="user", subject_id=user.id)
     db.session.flush()
+
+
+def _erase_library_uploads(user: User, *, now: datetime) -> None:
+    """Withdraw the documents they uploaded and blank every word they wrote in the library."""
+    versions = db.session.scalars(
+        sa.select(DocumentVersion).where(DocumentVersion.created_by_id == user.id)
+    )
+    for version in versions:
+        version.note = ""
+    documents = db.session.scalars(
+        sa.select(Document).where(
+            Document.owner_id == user.id, Document.kind != DocumentKind.REGISTER_SNAPSHOT
+        )
+    )
+    for document in documents:
+        key = push_key(document)
+        if not document.is_withdrawn:
+            withdraw_document(document, notice=ERASED_TEXT, actor=None, now=now)
+        withdraw_pushed(key=key, replacement=None, actor=None, now=now)
+        document.title = f"Document {document.id}"
+        document.summary = ""
+        document.tag_rows = []
+        for version in document.versions:
+            version.note = ""
+            for file in version.files:
+                file.name = f"file-{file.id}"
+        # The names they gave their files are also in the records of uploads and pushes.
+        for push in db.session.scalars(sa.select(Push).where(Push.key == key)):
+            push.file_names = []
+        events = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.subject_type == "library_document",
+                AuditEvent.subject_id == str(document.id),
+            )
+        )
+        for event in events:
+            if "files" in event.details:
+                event.details = {**event.details, "files": []}
+
+
+def _erase_from_round_documents(user: User) -> None:
+    """Blank the organisation the person typed in the stored inputs of selection runs.
+
+    The runs stay (they explain past decisions); their applicant entry is an id, not a name.
+    """
+    key = person_key(user.id)
+    rounds = (
+        sa.select(round_workshops.c.round_id)
+        .join(Choice, Choice.workshop_id == round_workshops.c.workshop_id)
+        .join(ExpressionOfInterest, ExpressionOfInterest.id == Choice.eoi_id)
+        .where(ExpressionOfInterest.user_id == user.id)
+    )
+    for run in db.session.scalars(sa.select(SelectionRun).where(SelectionRun.round_id.in_(rounds))):
+        applicants = run.input_document.get("applicants", [])
+        if any(applicant.get("id") == key for applicant in applicants):
+            run.input_document = {
+                **run.input_document,
+                "applicants": [
+                    {**a, "organisation": f"erased-{user.id}"} if a.get("id") == key else a
+                    for a in applicants
+                ],
+            }
 
 
 def purge_access_needs(*, now: datetime) -> tuple[int, int]:

@@ -40,9 +40,11 @@ log = logging.getLogger(__name__)
 
 REGISTER_TITLE = "Register of web professionals interested in the skills framework"
 WITHDRAWN_NOTICE = (
-    "Register {number} has been withdrawn because someone listed in it changed what they agree "
-    "to publish. See the list of registers for a newer one."
+    "Register {number} has been withdrawn at the request of a person listed in it. "
+    "See the list of registers for a newer one."
 )
+# Who asked is never recorded with a withdrawal: it would say who was listed where.
+AT_THE_PERSONS_REQUEST = "at the person's request"
 
 
 class ConsentError(DomainError):
@@ -105,7 +107,7 @@ def set_consents(
     db.session.flush()
     if change.withdrawn:
         withdrawn, republished = withdraw_snapshots_listing(
-            user, actor=user, now=now, auto_republish=auto_republish
+            user, now=now, auto_republish=auto_republish
         )
         change.withdrawn_snapshots = [s.number for s in withdrawn]
         change.republished = republished.number if republished else None
@@ -301,7 +303,13 @@ def withdraw_snapshot(snapshot: RegisterSnapshot, *, actor: User | None, now: da
     for stored in snapshot.files:
         stored.content = None
     db.session.execute(sa.delete(SnapshotMember).where(SnapshotMember.snapshot_id == snapshot.id))
-    record("register.withdraw", actor=actor, subject_type="register", subject_id=snapshot.number)
+    record(
+        "register.withdraw",
+        actor=actor,
+        subject_type="register",
+        subject_id=snapshot.number,
+        **({} if actor else {"reason": AT_THE_PERSONS_REQUEST}),
+    )
     db.session.flush()
     publishing = _publishing()
     if publishing is not None:
@@ -310,9 +318,13 @@ def withdraw_snapshot(snapshot: RegisterSnapshot, *, actor: User | None, now: da
 
 
 def withdraw_snapshots_listing(
-    user: User, *, actor: User | None, now: datetime, auto_republish: bool = False
+    user: User, *, now: datetime, auto_republish: bool = False
 ) -> tuple[list[RegisterSnapshot], RegisterSnapshot | None]:
-    """Withdraw every served snapshot naming this person; republish at once if configured."""
+    """Withdraw every served snapshot naming this person; republish at once if configured.
+
+    The withdrawals record no actor, so neither the library, the targets' push records nor the
+    audit log tell who was listed in which register.
+    """
     listing = db.session.scalars(
         sa.select(RegisterSnapshot)
         .join(SnapshotMember, SnapshotMember.snapshot_id == RegisterSnapshot.id)
@@ -320,7 +332,7 @@ def withdraw_snapshots_listing(
         .order_by(RegisterSnapshot.number)
     ).all()
     for snapshot in listing:
-        withdraw_snapshot(snapshot, actor=actor, now=now)
+        withdraw_snapshot(snapshot, actor=None, now=now)
     republished = None
     if listing and auto_republish:
         stale = queries.stale_snapshot()

@@ -144,18 +144,18 @@ def test_renaming_the_owner_renders_the_pdf_again(client, login_as, member, asse
     assert assessment.pdf_key != key
 
 
-def test_an_administrator_may_download_but_another_member_may_not(
+def test_neither_another_member_nor_an_administrator_may_download_an_unshared_profile(
     client, login_as, administrator, create_user, assessment
 ):
     login_as(create_user())
     refused = client.get(f"/assessments/{assessment.id}/profile.pdf")
     login_as(administrator)
-    allowed = client.get(f"/assessments/{assessment.id}/profile.pdf")
+    also_refused = client.get(f"/assessments/{assessment.id}/profile.pdf")
 
     assert refused.status_code == 404
-    assert allowed.status_code == 200
+    assert also_refused.status_code == 404
     refused.close()
-    allowed.close()
+    also_refused.close()
 
 
 def test_the_garbage_collector_is_paused_only_while_rendering():

@@ -141,3 +141,63 @@ def test_the_purge_command_prints_counts_and_is_audited(runner, applicant, db):
     assert "Access needs cleared: 0" in result.output
     assert "still to come: 1" in result.output
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "data.purge"))
+
+
+def _tables_referring_to_users(metadata):
+    return {
+        table.name: [fk.parent for fk in table.foreign_keys if fk.column.table.name == "users"]
+        for table in metadata.sorted_tables
+        if any(fk.column.table.name == "users" for fk in table.foreign_keys)
+    }
+
+
+def test_every_table_referring_to_users_has_an_export_section_and_an_erasure(db):
+    referring = _tables_referring_to_users(db.metadata)
+    missing = sorted(set(referring) - set(personal_data.USER_TABLES))
+    assert missing == [], f"add these tables to USER_TABLES, the export and erasure: {missing}"
+    assert sorted(set(personal_data.USER_TABLES) - set(referring)) == []
+    sections = [holding.section for holding in personal_data.USER_TABLES.values()]
+    assert len(sections) == len(set(sections))
+    assert all(holding.erasure for holding in personal_data.USER_TABLES.values())
+
+
+def test_the_export_holds_every_row_that_refers_to_the_person(db, create_user, organiser):
+    from tests.register.everything import WORDS, member_who_did_everything
+
+    made = member_who_did_everything(create_user, organiser)
+    person = made.person
+    data = json.loads(json.dumps(personal_data.personal_data(person)))
+
+    for name, columns in _tables_referring_to_users(db.metadata).items():
+        table = db.metadata.tables[name]
+        keys = [c.name for c in table.primary_key.columns]
+        query = sa.select(table).where(sa.or_(*(column == person.id for column in columns)))
+        rows = db.session.execute(query).mappings()
+        held = {tuple(getattr(row[k], "value", row[k]) for k in keys) for row in rows}
+        section = personal_data.USER_TABLES[name].section
+        exported = {tuple(row[k] for k in keys) for row in data[section]}
+        assert exported == held, name
+    assert data["account"]["email"] == WORDS["email"]
+    [email_to] = {m["recipient"] for m in data["emails"]}
+    assert email_to == WORDS["email"]
+    assert {m["subject"] for m in data["emails"]} >= {"Reset your password"}
+    [offer] = data["offers"]
+    assert (offer["status"], offer["workshop"]) == ("offered", "Everything workshop")
+    [listed] = data["register_snapshots_listing_you"]
+    assert listed["number"] == made.snapshot.number
+    assert [e["action"] for e in data["share_link_events"]] == ["assessment.share"]
+    [assessment] = data["assessments"]
+    assert {r["evidence"] for r in assessment["ratings"]} == {WORDS["evidence"]}
+    [eoi] = data["expressions_of_interest"]
+    assert eoi["access_needs"] == WORDS["access_needs"]
+    assert [c["body"] for c in data["comments"]] == [WORDS["comment"]]
+    assert {e["wording_version"] for e in data["consent_events"]} == {1}
+    assert "share_token_hash" not in assessment
+    assert "token_hash" not in offer
+
+
+def test_the_data_page_lists_what_the_download_holds(client, login_as, member):
+    login_as(member)
+    text = check_page(client.get("/account/data")).get_text(" ", strip=True)
+    for words in ("the emails we sent you", "registers that list you", "offers", "share links"):
+        assert words in text, words

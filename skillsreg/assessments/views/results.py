@@ -9,11 +9,13 @@ from skillsreg.assessments import pdf, queries, services
 from skillsreg.assessments.forms import (
     ConfirmForm,
 )
-from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.rules import Audience
 from skillsreg.assessments.views import bp
 from skillsreg.assessments.views.support import (
+    audience,
     own_assessment,
     role_level_choices,
+    visible_assessment,
 )
 from skillsreg.core.auth import (
     organiser_required,
@@ -52,11 +54,7 @@ def show_result(assessment_id: int):
 @bp.route("/<int:assessment_id>/shared-with-organisers")
 @organiser_required
 def show_shared_with_organisers(assessment_id: int):
-    assessment = queries.find_assessment(assessment_id)
-    if assessment is None or not assessment.is_submitted:
-        abort(404)
-    if not queries.is_shared_with_organisers(assessment.id):
-        abort(404)
+    assessment = visible_assessment(assessment_id, to={Audience.ORGANISER})
     view = queries.assessment_view(assessment) or abort(404)
     return render_template(
         "assessments/show_shared.html",
@@ -69,7 +67,7 @@ def show_shared_with_organisers(assessment_id: int):
 @bp.route("/compare")
 @signed_in
 def compare_assessments():
-    submitted = queries.submitted_of(current_user)
+    submitted = [a for a in queries.submitted_of(current_user) if audience(a) is Audience.OWNER]
     chosen = {str(a.id): a for a in submitted}
     first, second = (
         chosen.get(request.args.get("first", "")),
@@ -89,20 +87,12 @@ def compare_assessments():
 @bp.route("/<int:assessment_id>/profile.pdf")
 @signed_in
 def download_pdf(assessment_id: int):
-    assessment = queries.find_assessment(assessment_id)
-    if assessment is None:
-        abort(404)
-    if not assessment.is_submitted or not _may_download(assessment):
+    assessment = visible_assessment(assessment_id, to={Audience.OWNER, Audience.ORGANISER})
+    if not assessment.is_submitted:
         abort(404)
     body = pdf.profile_pdf(assessment)
     db.session.commit()  # keeps a newly rendered PDF for the next download
     return attachment(body, mimetype="application/pdf", filename=pdf.filename(assessment))
-
-
-def _may_download(assessment: Assessment) -> bool:
-    if assessment.user_id == current_user.id or current_user.is_administrator:
-        return True
-    return current_user.is_organiser and queries.is_shared_with_organisers(assessment.id)
 
 
 @bp.route("/<int:assessment_id>/share", methods=["GET", "POST"])
@@ -141,7 +131,7 @@ def revoke_share(assessment_id: int):
 @public
 def show_shared(token: str):
     assessment = services.find_shared(token)
-    if assessment is None:
+    if assessment is None or audience(assessment, holds_live_link=True) is None:
         abort(404)
     view = queries.assessment_view(assessment)
     if view is None:
