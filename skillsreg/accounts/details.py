@@ -78,7 +78,7 @@ def _apply(user: User, wanted: dict[str, Any], *, now: datetime, auto_republish:
     )
     published = consents_of(user)
     if any(PUBLISHED_AS.get(key) in published for key in changed):
-        withdraw_snapshots_listing(user, actor=user, now=now, auto_republish=auto_republish)
+        withdraw_snapshots_listing(user, now=now, auto_republish=auto_republish)
     return changed
 
 

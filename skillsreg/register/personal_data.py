@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from skillsreg.accounts.models import PasswordResetToken, User, new_login_id
+from skillsreg.accounts.models import EmailConfirmationToken, PasswordResetToken, User, new_login_id
 from skillsreg.accounts.services import hash_password, hasher
 from skillsreg.assessments.models import Assessment, Rating
 from skillsreg.core.audit import AuditEvent, record
@@ -58,6 +58,7 @@ USER_TABLES: dict[str, Holding] = {
     "framework_comments": Holding("comments", "kept; what they wrote replaced by a notice"),
     "audit_events": Holding("audit_events", "kept; the actor is the blanked account"),
     "password_reset_tokens": Holding("password_reset_tokens", "deleted"),
+    "email_confirmation_tokens": Holding("email_confirmations", "deleted"),
     "register_snapshot_members": Holding(
         "register_snapshots_listing_you", "deleted: every register listing them is withdrawn"
     ),
@@ -224,6 +225,9 @@ def erase_account(
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it
     user.login_id = new_login_id()  # signs every session out
     db.session.execute(sa.delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
+    db.session.execute(
+        sa.delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id)
+    )
     for assessment in db.session.scalars(
         sa.select(Assessment).where(Assessment.user_id == user.id)
     ):
