@@ -13,7 +13,7 @@ def test_a_download_is_an_attachment_with_its_type_and_extra_headers(app):
         typed = attachment("{}", mimetype="text/csv; charset=utf-8", filename="x.csv")
 
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=\"Zo__s list.csv\"; filename*=UTF-8''Zo%C3%AB%27s%20list.csv"
+        "attachment; filename=\"Zo_s list.csv\"; filename*=UTF-8''Zo%C3%AB%27s%20list.csv"
     )
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["X-Test"] == "1"
