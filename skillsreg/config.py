@@ -77,6 +77,9 @@ class Config:
     ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Workshop organisers")
     REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
     LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
+    LIBRARY_ARCHIVE_MAX_UNPACKED_MB = _env_int("LIBRARY_ARCHIVE_MAX_UNPACKED_MB", 100)
+    LIBRARY_ARCHIVE_MAX_RATIO = _env_int("LIBRARY_ARCHIVE_MAX_RATIO", 100)
+    LIBRARY_ARCHIVE_MAX_ENTRIES = _env_int("LIBRARY_ARCHIVE_MAX_ENTRIES", 1000)
 
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings

@@ -42,7 +42,7 @@ def _paths() -> Json:
             "List the frameworks",
             "FrameworkList",
             [],
-            errors=(),
+            errors=("PreconditionFailed",),
             conditional=False,
         ),
         "/frameworks/{slug}": _get(
@@ -50,7 +50,7 @@ def _paths() -> Json:
             "Show a framework and its visible versions",
             "FrameworkDetail",
             [_param("slug")],
-            errors=("NotFound",),
+            errors=("NotFound", "PreconditionFailed"),
             conditional=False,
         ),
         VERSION_PATH: _get(
@@ -87,8 +87,11 @@ def _paths() -> Json:
                 "responses": {
                     "200": {
                         "description": "The OpenAPI document",
+                        "headers": _cache_headers(False),
                         "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
+                    },
+                    "304": NOT_MODIFIED,
+                    **_error_refs(("PreconditionFailed", *ALWAYS)),
                 },
             }
         },
@@ -110,11 +113,9 @@ def _get(
             "headers": _cache_headers(conditional),
             "content": {"application/json": {"schema": _ref(schema)}},
         },
-        "304": {"description": "Not modified: the copy named by If-None-Match is current"},
+        "304": NOT_MODIFIED,
+        **_error_refs((*errors, *ALWAYS)),
     }
-    status_of = {"BadRequest": "400", "NotFound": "404"}
-    for error in errors:
-        responses[status_of[error]] = {"$ref": f"#/components/responses/{error}"}
     return {
         "get": {
             "operationId": operation,
@@ -123,6 +124,22 @@ def _get(
             "responses": responses,
         }
     }
+
+
+NOT_MODIFIED = {"description": "Not modified: the copy named by If-None-Match is current"}
+# Every operation may meet a fault or a database outage; both answer in JSON.
+ALWAYS = ("ServerError", "Unavailable")
+STATUS_OF = {
+    "BadRequest": "400",
+    "NotFound": "404",
+    "PreconditionFailed": "412",
+    "ServerError": "500",
+    "Unavailable": "503",
+}
+
+
+def _error_refs(errors: tuple[str, ...]) -> Json:
+    return {STATUS_OF[error]: {"$ref": f"#/components/responses/{error}"} for error in errors}
 
 
 def _cache_headers(conditional: bool) -> Json:
@@ -199,6 +216,9 @@ def _error_responses() -> Json:
     return {
         "BadRequest": error("A parameter is not valid: bad version syntax, unknown filter"),
         "NotFound": error("No such framework, version, skill or role (drafts are never found)"),
+        "PreconditionFailed": error("If-Match named a copy of this list that is not current"),
+        "ServerError": error("Something went wrong in the service"),
+        "Unavailable": error("The service is unavailable for a moment (its database, say)"),
     }
 
 

@@ -293,6 +293,8 @@ def respond_with_body_etag(payload: Json) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = MOVING_MAX_AGE
     response.make_conditional(request)
+    if response.status_code == 412:  # Werkzeug keeps the body; the API answers errors alike
+        abort(412, description="If-Match named a copy of this list that is not current")
     return response
 
 
@@ -302,6 +304,9 @@ def allow_any_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "ETag"
     if request.method == "OPTIONS":
+        # Flask's own answer lists every method of every rule matching the address, the
+        # catch-all's refused ones included; the API only reads.
+        response.headers["Allow"] = ", ".join(READ_METHODS)
         response.headers["Access-Control-Allow-Methods"] = ", ".join(READ_METHODS)
         response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
         response.headers["Access-Control-Max-Age"] = "86400"

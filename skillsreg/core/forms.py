@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, FieldList, Form, FormField
-from wtforms.widgets import HiddenInput
+from wtforms import DateField, Field, FieldList, Form, FormField, StringField
+from wtforms.widgets import HiddenInput, TextArea
 
 from skillsreg.core.errors import DomainError
 
@@ -62,12 +63,65 @@ def _anchor(field: Field) -> str:
     return f"{field.name}-day" if isinstance(field.widget, GovDateInput) else field.id
 
 
+# C0 and C1 control characters (and DEL): a NUL cannot be stored in PostgreSQL, and none of
+# them can be seen or typed. A multi-line box keeps its tabs and line breaks.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTERS_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def remove_control_characters(text: str, *, multiline: bool = False) -> str:
+    """The text without control characters; a multi-line text keeps tab, CR and LF."""
+    pattern = _CONTROL_CHARACTERS_IN_TEXT if multiline else _CONTROL_CHARACTERS
+    return pattern.sub("", text)
+
+
+def _is_text(field: Field) -> bool:
+    return isinstance(field, StringField) and not _is_hidden(field)
+
+
+def control_characters_message(field: Field) -> str:
+    """The error for a text field that was sent invisible control characters."""
+    label = field.label.text if field.label and field.label.text else "This answer"
+    return (
+        f"{label} contained invisible control characters, which have been removed: "
+        "check it and send the form again"
+    )
+
+
 class GovForm(FlaskForm):
-    """A form whose errors all reach the GOV.UK error summary, nested ones included."""
+    """A form whose errors all reach the GOV.UK error summary, nested ones included.
+
+    Control characters sent in any text field (a NUL, say) are removed from what is shown
+    again, and the field gets an error, so nothing else the person typed is lost.
+    """
 
     # Whether its page lists form-wide errors (through `error_list`); base.html's summary
     # (govuk-frontend-wtf's `wtforms_errors`) cannot link them, so there they go on a field.
     lists_form_errors: ClassVar[bool] = False
+
+    def process(
+        self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any
+    ) -> None:
+        super().process(formdata, obj, data, **kwargs)
+        self._had_control_characters: list[Field] = []
+        for field in _leaves(self):
+            # Only what was sent is checked: raw_data is empty for values from the database.
+            if not (_is_text(field) and field.raw_data and isinstance(field.data, str)):
+                continue
+            cleaned = remove_control_characters(
+                field.data, multiline=isinstance(field.widget, TextArea)
+            )
+            if cleaned != field.data:
+                field.data = cleaned
+                self._had_control_characters.append(field)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in getattr(self, "_had_control_characters", []):
+            field.errors = [control_characters_message(field), *field.errors]
+            valid = False
+        self._errors = None
+        return valid
 
     @property
     def errors(self) -> dict[str | None, list[str]]:  # type: ignore[override]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import Any, Literal
 
 import yaml
@@ -17,7 +19,9 @@ from skillsreg.frameworks.validation import DocumentError, render_path, semantic
 __all__ = [
     "DocumentError",
     "DocumentInvalid",
+    "ParsedDocument",
     "dump_document",
+    "locate_errors",
     "parse_document",
     "validate_document",
 ]
@@ -86,17 +90,66 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
+class ParsedDocument(dict[str, Any]):
+    """A document tree read from text, which can say where in the text each path was written."""
+
+    def __init__(self, tree: dict[str, Any], locate: Callable[[], dict[str, tuple[int, int]]]):
+        super().__init__(tree)
+        self._locate = locate
+        self._positions: dict[str, tuple[int, int]] | None = None
+
+    def position(self, path: str) -> tuple[int, int] | None:
+        """The (line, column) of a path such as `skills[3].name`, or of its nearest parent."""
+        if self._positions is None:
+            self._positions = self._locate()  # only worked out when an error needs it
+        while True:
+            if path in self._positions:
+                return self._positions[path]
+            parent = _PATH_TAIL.sub("", path)
+            if parent == path:
+                return None
+            path = parent
+
+
+_PATH_TAIL = re.compile(r"(\.[^.\[\]]*|\[\d+\])$|^[^.\[\]]+$")
+
+
+def locate_errors(doc: dict[str, Any], errors: list[DocumentError]) -> list[DocumentError]:
+    """Give each error the line and column of its path in the file the document was read from."""
+    if not isinstance(doc, ParsedDocument):
+        return errors
+    located = []
+    for error in errors:
+        position = doc.position(error.path) if error.line is None else None
+        if position is not None:
+            error = dataclasses.replace(error, line=position[0], column=position[1])
+        located.append(error)
+    return located
+
+
 def parse_document(text: str, *, filename: str) -> dict[str, Any]:
-    """Parse YAML or JSON text (chosen by the file's extension) into a document tree."""
-    if filename.lower().endswith(".json"):
-        tree = _parse_json(text, filename)
-    else:
-        tree = _parse_yaml(text, filename)
+    """Parse YAML or JSON text (chosen by the file's extension) into a document tree.
+
+    A byte order mark is ignored in both. The tree is a `ParsedDocument`, so errors found
+    later can be given a line and column (`locate_errors`).
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        if filename.lower().endswith(".json"):
+            tree = _parse_json(text, filename)
+            locate = partial(_json_positions, text)
+        else:
+            tree, node = _parse_yaml(text, filename)
+            locate = partial(_yaml_positions, node)
+    except RecursionError:
+        raise DocumentInvalid(
+            [DocumentError(filename, "The file is nested too deeply to be a framework document")]
+        ) from None
     if not isinstance(tree, dict):
         raise DocumentInvalid(
             [DocumentError(filename, "The file must hold a mapping of keys to values")]
         )
-    return tree
+    return ParsedDocument(tree, locate)
 
 
 def _parse_json(text: str, filename: str) -> Any:
@@ -123,9 +176,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return tree
 
 
-def _parse_yaml(text: str, filename: str) -> Any:
+def _parse_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _sentence(error.problem or error.context or "the YAML could not be read")
@@ -136,6 +191,69 @@ def _parse_yaml(text: str, filename: str) -> Any:
         ) from error
     except yaml.YAMLError as error:
         raise DocumentInvalid([DocumentError(filename, _sentence(str(error)))]) from error
+    finally:
+        loader.dispose()
+
+
+def _yaml_positions(root: yaml.Node | None) -> dict[str, tuple[int, int]]:
+    """Where each path starts, from the marks the YAML composer left on every node."""
+    positions: dict[str, tuple[int, int]] = {}
+    pending: list[tuple[list[str | int], yaml.Node, yaml.Node | None]] = []
+    if root is not None:
+        pending.append(([], root, None))
+    while pending:
+        path, node, key_node = pending.pop()
+        # A scalar is shown where its value is; a block of items where its key is.
+        mark = (key_node or node).start_mark if not isinstance(node, yaml.ScalarNode) else None
+        mark = mark or node.start_mark
+        positions[render_path(path)] = (mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    pending.append(([*path, str(key.value)], value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(([*path, index], item, None) for index, item in enumerate(node.value))
+    return positions
+
+
+def _json_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Where each path starts in JSON text that is known to parse (a position-tracking read)."""
+    offsets: dict[str, int] = {}
+    decoder = json.JSONDecoder()
+    whitespace = re.compile(r"[ \t\n\r]*")
+
+    def skip(index: int) -> int:
+        match = whitespace.match(text, index)
+        return match.end() if match else index
+
+    def read(index: int, path: list[str | int]) -> int:
+        index = skip(index)
+        offsets[render_path(path)] = index
+        opening = text[index]
+        if opening not in "{[":
+            return decoder.raw_decode(text, index)[1]
+        closing, position = ("}" if opening == "{" else "]"), 0
+        index = skip(index + 1)
+        while text[index] != closing:
+            if opening == "{":
+                key, index = decoder.raw_decode(text, index)
+                index = skip(index) + 1  # past the colon
+                index = read(index, [*path, key])
+            else:
+                index = read(index, [*path, position])
+                position += 1
+            index = skip(index)
+            if text[index] == ",":
+                index = skip(index + 1)
+        return index + 1
+
+    read(0, [])
+    return {path: _line_and_column(text, offset) for path, offset in offsets.items()}
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _sentence(message: str) -> str:
@@ -148,7 +266,7 @@ def dump_document(doc: dict[str, Any], fmt: Literal["yaml", "json"]) -> str:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
         return yaml.dump(
-            doc,
+            dict(doc),  # a ParsedDocument is written as the plain mapping it holds
             Dumper=_Dumper,
             sort_keys=False,
             allow_unicode=True,
@@ -165,7 +283,8 @@ def validate_document(
 
     The rules that need the parent version are checked only when `parent` is given.
     """
-    validator = Draft202012Validator(schema)
+    # Formats are checked too, so "2024-02-30" is refused here rather than failing on storage.
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     found = sorted(
         (_from_schema_error(error) for error in validator.iter_errors(doc)),
         key=lambda pair: (_path_key(pair[0]), pair[1].message),
@@ -262,6 +381,16 @@ def _explain_range(error: ValidationError) -> tuple[str | None, str]:
     return None, f"Must be {word} {error.validator_value}"
 
 
+_FORMAT_HINTS = {
+    "date": "a real date written as YYYY-MM-DD, like 2026-11-27",
+}
+
+
+def _explain_format(error: ValidationError) -> tuple[str | None, str]:
+    expected = _FORMAT_HINTS.get(str(error.validator_value), f"a valid {error.validator_value}")
+    return None, f"{error.instance!r} is not {expected}"
+
+
 def _listing(values: Iterable[Any]) -> str:
     return ", ".join("null" if value is None else str(value) for value in values)
 
@@ -279,4 +408,5 @@ _EXPLAINERS = {
     "maxItems": _explain_items,
     "minimum": _explain_range,
     "maximum": _explain_range,
+    "format": _explain_format,
 }

@@ -24,6 +24,7 @@ from skillsreg.frameworks.document import (
     DocumentError,
     DocumentInvalid,
     dump_document,
+    locate_errors,
     parse_document,
     validate_document,
 )
@@ -95,7 +96,7 @@ def import_document(doc: Doc, *, filename: str, now: datetime) -> ImportOutcome:
     """Store a framework document as a version; a file already imported changes nothing."""
     schema_errors = validate_document(doc, parent=None, schema=framework_schema())
     if schema_errors:
-        raise DocumentInvalid(_in_file(filename, schema_errors))
+        raise DocumentInvalid(_in_file(filename, locate_errors(doc, schema_errors)))
     slug, number = doc["framework"]["slug"], doc["version"]["number"]
     framework = find_framework(slug)
     parent = _parent_for_import(doc, framework, filename)
@@ -103,7 +104,7 @@ def import_document(doc: Doc, *, filename: str, now: datetime) -> ImportOutcome:
         doc, parent=version_document(parent) if parent else None, schema=framework_schema()
     )
     if errors:
-        raise DocumentInvalid(_in_file(filename, errors))
+        raise DocumentInvalid(_in_file(filename, locate_errors(doc, errors)))
     existing = find_version(framework, number) if framework else None
     if existing is not None:
         if existing.content_hash == content_hash(doc):
@@ -165,15 +166,12 @@ def _parent_for_import(
         return None
     parent = find_version(framework, number) if framework else None
     if parent is None:
-        raise DocumentInvalid(
-            [
-                DocumentError(
-                    f"{filename}: version.parent",
-                    f"Version {number} of {doc['framework']['slug']} is not in this service: "
-                    "import it first",
-                )
-            ]
+        missing = DocumentError(
+            "version.parent",
+            f"Version {number} of {doc['framework']['slug']} is not in this service: "
+            "import it first",
         )
+        raise DocumentInvalid(_in_file(filename, locate_errors(doc, [missing])))
     return load_version(parent.id)
 
 

@@ -62,6 +62,7 @@ def semantic_errors(doc: Doc, parent: Doc | None) -> list[DocumentError]:
     if parent is not None and doc["version"].get("parent") is not None:
         errors.extend(_check_parent_identity(doc, parent))
         errors.extend(_check_against_parent(doc, parent))
+        errors.extend(_check_relation_meaning(doc, parent))
     return errors
 
 
@@ -319,3 +320,51 @@ def _check_against_parent(doc: Doc, parent: Doc) -> Iterator[DocumentError]:
                 f"Skill {code} ({skill['name']}) from {label} is neither named in a relation "
                 "nor retired",
             )
+
+
+def _check_relation_meaning(doc: Doc, parent: Doc) -> Iterator[DocumentError]:
+    """`unchanged` and `reworded` promise that answers carry forward: hold the text to it."""
+    label = f"version {parent['version']['number']}"
+    parent_skills = {skill["code"]: skill for skill in parent["skills"]}
+    for index, skill in enumerate(doc["skills"]):
+        relation = skill.get("relation") or {}
+        kind, sources = relation.get("type"), relation.get("from") or []
+        if kind not in ("unchanged", "reworded") or len(sources) != 1:
+            continue
+        old = parent_skills.get(sources[0])
+        if old is None:
+            continue  # reported as a code missing from the parent
+        where = f"skills[{index}].relation.type"
+        old_levels, new_levels = _levels_of(old), _levels_of(skill)
+        if kind == "reworded" and old_levels != new_levels:
+            yield DocumentError(
+                where,
+                f"Skill {skill['code']} is marked reworded, but its levels differ from "
+                f"{old['code']} in {label} (levels {_and_list(old_levels)} there, "
+                f"{_and_list(new_levels) or 'none'} here): use changed",
+            )
+        elif kind == "unchanged":
+            differences = _differences(old, skill)
+            if differences:
+                yield DocumentError(
+                    where,
+                    f"Skill {skill['code']} is marked unchanged, but its "
+                    f"{_and_list(differences)} differ from {old['code']} in {label}: "
+                    "use reworded or changed",
+                )
+
+
+def _levels_of(skill: Doc) -> list[int]:
+    return sorted({descriptor["level"] for descriptor in skill["descriptors"]})
+
+
+def _differences(old: Doc, new: Doc) -> list[str]:
+    """Which parts of a skill's meaning differ: its name, description, levels or descriptors."""
+    found = [field for field in ("name", "description") if old[field] != new[field]]
+    if _levels_of(old) != _levels_of(new):
+        found.append("levels")
+    else:
+        texts = [(d["level"], d["text"]) for d in old["descriptors"]]
+        if sorted(texts) != sorted((d["level"], d["text"]) for d in new["descriptors"]):
+            found.append("level descriptors")
+    return found

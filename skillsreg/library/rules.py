@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from skillsreg.core.filenames import safe_filename
+from skillsreg.core.filenames import renamed, safe_filename
 
 TEXT_TYPES = {
     "csv": "text/csv",
@@ -23,6 +26,7 @@ OOXML_TYPES = {
 ODF_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
 }
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -36,7 +40,7 @@ MEDIA_TYPES = {
     **ODF_TYPES,
 }
 ALLOWED_EXTENSIONS = tuple(sorted(MEDIA_TYPES))
-ALLOWED_LABEL = "PDF, CSV, JSON, TXT, MD, ODT, ODS, DOCX, XLSX, PPTX, PNG, JPEG or ZIP"
+ALLOWED_LABEL = "PDF, CSV, JSON, TXT, MD, ODT, ODS, ODP, DOCX, XLSX, PPTX, PNG, JPEG or ZIP"
 
 # What browsers take for HTML when they sniff (WHATWG MIME Sniffing, "HTML" patterns).
 HTML_STARTS = (
@@ -73,6 +77,22 @@ MAX_TAG_LENGTH = 60
 
 class UploadRejectedError(ValueError):
     """A file may not be uploaded; the message says why, fit to show the person."""
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How far a zip-based file (zip, docx, odt...) may unpack: its total size, how many times
+    bigger than the upload that is, and how many files it holds."""
+
+    max_unpacked_bytes: int = 100 * 1024 * 1024
+    max_ratio: int = 100
+    max_entries: int = 1000
+
+
+DEFAULT_ARCHIVE_LIMITS = ArchiveLimits()
+_INFLATE_STEP = 256 * 1024  # inflate at most this much at a time, whatever the input says
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_STORED, _DEFLATED = 0, 8
 
 
 def file_extension(filename: str) -> str:
@@ -167,6 +187,83 @@ def _check_odf(media_type: str) -> Callable[[bytes, str], None]:
     return check
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def check_archive(content: bytes, name: str, limits: ArchiveLimits) -> None:
+    """Refuse a zip-based file that unpacks too far: counted by inflating every entry, with a cap.
+
+    Sizes written in the archive are never trusted: each entry's compressed data is inflated
+    until its own end (or the first limit passed), so an entry that lies about its size, or
+    entries sharing the same compressed data, are measured as a reader would unpack them.
+    """
+    archive, _names = _zip_names(content, name)
+    entries = archive.infolist()
+    if len(entries) > limits.max_entries:
+        raise UploadRejectedError(
+            f"{name} holds more than {limits.max_entries} files: it cannot be uploaded"
+        )
+    budget = min(limits.max_unpacked_bytes, limits.max_ratio * len(content))
+    unpacked = 0
+    for entry in entries:
+        unpacked += _inflated_size(content, entry, name, budget - unpacked)
+        if unpacked > budget:
+            break
+    # Both limits are applied while inflating; this says which one was passed.
+    if unpacked > budget:
+        if unpacked > limits.max_unpacked_bytes:
+            raise UploadRejectedError(
+                f"{name} unpacks to more than {_megabytes(limits.max_unpacked_bytes)}: "
+                "it cannot be uploaded"
+            )
+        raise UploadRejectedError(
+            f"{name} unpacks to more than {limits.max_ratio} times its own size, "
+            "which is how harmful archives look: it cannot be uploaded"
+        )
+
+
+def _inflated_size(content: bytes, entry: zipfile.ZipInfo, name: str, allowance: int) -> int:
+    """The bytes an entry really inflates to, counting no further than `allowance` + 1."""
+    if entry.flag_bits & 0x1:
+        raise UploadRejectedError(f"{name} is protected by a password: upload it without one")
+    data = _entry_data(content, entry, name)
+    if entry.compress_type == _STORED:
+        return len(data[: entry.compress_size])
+    if entry.compress_type != _DEFLATED:
+        raise UploadRejectedError(
+            f"{name} uses a kind of compression that cannot be checked: save it again as a "
+            "standard (deflate) zip"
+        )
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size, position = 0, 0
+    pending: bytes | memoryview = b""
+    try:
+        while not inflater.eof and size <= allowance:
+            if not pending:
+                pending = data[position : position + _INFLATE_STEP]
+                position += _INFLATE_STEP
+                if not pending:
+                    break
+            size += len(inflater.decompress(pending, _INFLATE_STEP))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        raise UploadRejectedError(f"{name} is damaged and cannot be opened") from None
+    return size
+
+
+def _entry_data(content: bytes, entry: zipfile.ZipInfo, name: str) -> memoryview:
+    """An entry's data from its local header to the end of the file (its real end is found by
+    inflating, not by the sizes the archive claims)."""
+    start = entry.header_offset
+    header = content[start : start + _LOCAL_HEADER.size]
+    if len(header) != _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
+        raise UploadRejectedError(f"{name} is damaged and cannot be opened")
+    fields = _LOCAL_HEADER.unpack(header)
+    name_length, extra_length = fields[-2], fields[-1]
+    return memoryview(content)[start + _LOCAL_HEADER.size + name_length + extra_length :]
+
+
 CHECKS: dict[str, Callable[[bytes, str], None]] = {
     "pdf": _check_magic(b"%PDF-"),
     "png": _check_magic(b"\x89PNG\r\n\x1a\n"),
@@ -180,11 +277,21 @@ CHECKS: dict[str, Callable[[bytes, str], None]] = {
 }
 
 
-def check_upload(filename: str, content: bytes, *, max_bytes: int) -> tuple[str, str]:
+ARCHIVE_EXTENSIONS = frozenset({"zip", *OOXML_TYPES, *ODF_TYPES})
+
+
+def check_upload(
+    filename: str,
+    content: bytes,
+    *,
+    max_bytes: int,
+    archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+) -> tuple[str, str]:
     """The safe name and media type of an allowed file; UploadRejectedError if it is not allowed.
 
     The extension must be on the allowed list and the content must be what the extension
-    says (magic bytes, archive structure, or UTF-8 text that is not a web page).
+    says (magic bytes, archive structure, or UTF-8 text that is not a web page); a zip-based
+    file must also stay within `archive_limits` when unpacked.
     """
     name = safe_filename(filename)
     extension = file_extension(name)
@@ -195,7 +302,18 @@ def check_upload(filename: str, content: bytes, *, max_bytes: int) -> tuple[str,
     if len(content) > max_bytes:
         raise UploadRejectedError(f"{name} must be smaller than {max_bytes // (1024 * 1024)} MB")
     CHECKS[extension](content, name)
+    if extension in ARCHIVE_EXTENSIONS:
+        check_archive(content, name, archive_limits)
     return name, MEDIA_TYPES[extension]
+
+
+def rename_notice(filenames: Iterable[str]) -> str | None:
+    """What to tell the uploader about files stored under another name than the one sent."""
+    changes = [f"{sent} is saved as {new}" for sent in filenames if (new := renamed(sent))]
+    if not changes:
+        return None
+    label = "A file was renamed" if len(changes) == 1 else "Some files were renamed"
+    return f"{label} to be safe to download: {'; '.join(changes)}"
 
 
 def secret_env_problem(name: str) -> str | None:

@@ -25,7 +25,9 @@ from skillsreg.library.publishing import (
     withdraw_pushed,
 )
 from skillsreg.library.rules import (
+    DEFAULT_ARCHIVE_LIMITS,
     MAX_FILES_PER_UPLOAD,
+    ArchiveLimits,
     UploadRejectedError,
     check_upload,
     secret_env_problem,
@@ -41,14 +43,21 @@ class Upload:
     content: bytes
 
 
-def accept_uploads(uploads: Sequence[Upload], *, max_bytes: int) -> list[PublishedFile]:
+def accept_uploads(
+    uploads: Sequence[Upload],
+    *,
+    max_bytes: int,
+    archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+) -> list[PublishedFile]:
     """Check every uploaded file; refuse them all, naming each problem, if any is not allowed."""
     if len(uploads) > MAX_FILES_PER_UPLOAD:
         raise LibraryError(f"Choose {MAX_FILES_PER_UPLOAD} files or fewer", field="files")
     accepted, problems = [], []
     for upload in uploads:
         try:
-            name, media_type = check_upload(upload.filename, upload.content, max_bytes=max_bytes)
+            name, media_type = check_upload(
+                upload.filename, upload.content, max_bytes=max_bytes, archive_limits=archive_limits
+            )
         except UploadRejectedError as error:
             problems.append(str(error))
         else:
@@ -75,11 +84,12 @@ def upload_document(
     kind: DocumentKind,
     uploads: Sequence[Upload],
     max_bytes: int,
+    archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
     actor: User,
     now: datetime,
 ) -> Document:
     """Add a document to the library with its first version of uploaded files."""
-    files = accept_uploads(uploads, max_bytes=max_bytes)
+    files = accept_uploads(uploads, max_bytes=max_bytes, archive_limits=archive_limits)
     document = Document(
         title=title.strip(),
         summary=summary.strip(),
@@ -117,12 +127,13 @@ def upload_version(
     note: str,
     uploads: Sequence[Upload],
     max_bytes: int,
+    archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
     actor: User,
     now: datetime,
 ) -> int:
     """Add a new version of uploaded files to a document; return its number."""
     _refuse_managed(document)
-    files = accept_uploads(uploads, max_bytes=max_bytes)
+    files = accept_uploads(uploads, max_bytes=max_bytes, archive_limits=archive_limits)
     version = add_version(document, files, note=note.strip(), actor=actor, now=now)
     record(
         "library.upload",

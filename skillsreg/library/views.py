@@ -39,7 +39,9 @@ from skillsreg.library.models import Document, DocumentKind, LibraryFile, Publis
 from skillsreg.library.publishing import list_targets, pushes_for
 from skillsreg.library.rules import (
     MAX_FILES_PER_UPLOAD,
+    ArchiveLimits,
     parse_tags,
+    rename_notice,
     served_media_type,
 )
 from skillsreg.library.services import TargetDetails, Upload
@@ -73,6 +75,21 @@ def _uploads(field_name: str) -> list[Upload]:
 
 def _max_bytes() -> int:
     return int(current_app.config.get("LIBRARY_MAX_UPLOAD_MB", 20)) * 1024 * 1024
+
+
+def _archive_limits() -> ArchiveLimits:
+    config = current_app.config
+    return ArchiveLimits(
+        max_unpacked_bytes=int(config.get("LIBRARY_ARCHIVE_MAX_UNPACKED_MB", 100)) * 1024 * 1024,
+        max_ratio=int(config.get("LIBRARY_ARCHIVE_MAX_RATIO", 100)),
+        max_entries=int(config.get("LIBRARY_ARCHIVE_MAX_ENTRIES", 1000)),
+    )
+
+
+def _flash_renames(uploads: list[Upload]) -> None:
+    notice = rename_notice(upload.filename for upload in uploads)
+    if notice:
+        flash(notice, "info")
 
 
 @bp.before_request
@@ -154,14 +171,16 @@ def _file_response(file: LibraryFile) -> Response:
 def upload_document():
     form = DocumentUploadForm()
     if form.validate_on_submit():
+        uploads = _uploads("files")
         try:
             document = services.upload_document(
                 title=form.title.data or "",
                 summary=form.summary.data or "",
                 tags=parse_tags(form.tags.data or ""),
                 kind=DocumentKind(form.kind.data),
-                uploads=_uploads("files"),
+                uploads=uploads,
                 max_bytes=_max_bytes(),
+                archive_limits=_archive_limits(),
                 actor=current_user,
                 now=utcnow(),
             )
@@ -170,6 +189,7 @@ def upload_document():
         else:
             db.session.commit()
             flash(f"{document.title} added to the library", "success")
+            _flash_renames(uploads)
             return redirect(url_for("library.show_document", document_id=document.id))
     return render_template("library/upload_document.html", form=form, title="Upload a document")
 
@@ -212,12 +232,14 @@ def upload_version(document_id: int):
     document = _document_or_404(document_id)
     form = VersionUploadForm()
     if form.validate_on_submit():
+        uploads = _uploads("files")
         try:
             number = services.upload_version(
                 document,
                 note=form.note.data or "",
-                uploads=_uploads("files"),
+                uploads=uploads,
                 max_bytes=_max_bytes(),
+                archive_limits=_archive_limits(),
                 actor=current_user,
                 now=utcnow(),
             )
@@ -226,6 +248,7 @@ def upload_version(document_id: int):
         else:
             db.session.commit()
             flash(f"Version {number} added", "success")
+            _flash_renames(uploads)
             return redirect(url_for("library.show_document", document_id=document.id))
     return render_template(
         "library/upload_version.html", form=form, document=document, title="Add a new version"

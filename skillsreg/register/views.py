@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from skillsreg.core.auth import organiser_required, public
 from skillsreg.core.db import utcnow
+from skillsreg.core.downloads import content_type
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
@@ -107,7 +108,7 @@ def download_file(number: int, name: str):
         for start in range(0, len(content), chunk):
             yield content[start : start + chunk]
 
-    response = Response(chunks(), mimetype=stored.media_type)
+    response = Response(chunks(), content_type=content_type(stored.media_type))
     response.headers["Content-Length"] = str(len(content))
     response.headers["X-Content-Type-Options"] = "nosniff"
     disposition = "inline" if name.endswith((".html", ".pdf")) else "attachment"

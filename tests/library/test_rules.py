@@ -87,10 +87,15 @@ def test_files_over_the_limit_are_refused():
 
 
 def test_file_names_lose_folders_and_odd_characters():
-    assert safe_filename("C:\\Users\\me\\My report (final).pdf") == "My report _final_.pdf"
+    assert safe_filename("C:\\Users\\me\\My report (final).pdf") == "My report (final).pdf"
     assert safe_filename("../../etc/passwd") == "passwd"
     assert safe_filename('a"b;c.csv') == "a_b_c.csv"
     assert safe_filename("...") == "file"
+    assert safe_filename("Évaluation \u2013 café.pdf") == "Évaluation \u2013 café.pdf"
+    kept = "O'Brien\u2019s \u201cnotes\u201d 日本語 (v2) £5.txt"
+    assert safe_filename(kept) == kept
+    assert safe_filename("evil\u202egpj.exe") == "evil_gpj.exe"
+    assert safe_filename("100% done?.pdf") == "100_ done_.pdf"
     assert safe_filename("x" * 300 + ".pdf").endswith(".pdf")
     assert len(safe_filename("x" * 300 + ".pdf")) <= 150
 

@@ -237,3 +237,14 @@ def test_the_audit_log_is_paginated(client, login_as, administrator, db):
     second = check_page(client.get("/admin/audit?action=test.event&page=2"))
     assert len(second.select("tbody tr")) == 5
     assert first.select_one(".govuk-pagination") is not None
+
+
+def test_register_files_name_their_charset_once(client, consenting, organiser, db):
+    consenting("name", name="Ada Lovelace")
+    snapshot = published(organiser, db)
+    csv = client.get(f"/register/{snapshot.number}/files/register-{snapshot.number}.csv")
+    assert csv.status_code == 200
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    page = check_page(client.get(f"/register/{snapshot.number}"))
+    for link in (a["href"] for a in page.select("a[download]")):
+        assert client.get(link).headers["Content-Type"].count("charset") <= 1
