@@ -186,7 +186,7 @@ class AuditFilterForm(GovForm):
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
 
-class DetailsChangeForm(FlaskForm):
+class DetailsChangeForm(GovForm):
     name = _required_text("Full name", "Enter your full name")
     organisation = _required_text("Organisation", "Enter the organisation you work for or with")
     job_title = _required_text("Job title", "Enter your job title")
@@ -212,7 +212,7 @@ class DetailsChangeForm(FlaskForm):
     submit = SubmitField("Save your details", widget=GovSubmitInput())
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(GovForm):
     email = StringField(
         "New email address",
         description="We will send a link to this address. Until you open it, we keep using "
@@ -227,9 +227,9 @@ class EmailChangeForm(FlaskForm):
     submit = SubmitField("Send confirmation link", widget=GovSubmitInput())
 
 
-class ConfirmEmailForm(FlaskForm):
+class ConfirmEmailForm(GovForm):
     submit = SubmitField("Confirm my email address", widget=GovSubmitInput())
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(GovForm):
     submit = SubmitField("Send me a new link", widget=GovSubmitInput())
