@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -25,8 +26,15 @@ from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
 
 hasher = PasswordHasher()
-# Verifying against this when no account matches keeps sign-in timing the same either way.
-_DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this when no account matches keeps sign-in timing the same either way."""
+    # Made on first use: hashing at import slowed every command, `flask --help` included.
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
@@ -101,7 +109,7 @@ def authenticate(*, email: str, password: str, now: datetime) -> User:
     """The account these credentials open; the error never says which part was wrong."""
     user = find_user_by_email(email)
     try:
-        hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         raise DomainError(SIGN_IN_FAILED, field="email") from None
     if user is None:

@@ -6,13 +6,14 @@ import json
 import re
 import sys
 from collections.abc import Hashable, Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from skillsreg.frameworks.validation import DocumentError, render_path, semantic_errors
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is checked, not by every command
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "DocumentError",
@@ -165,6 +166,8 @@ def validate_document(
 
     The rules that need the parent version are checked only when `parent` is given.
     """
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema)
     found = sorted(
         (_from_schema_error(error) for error in validator.iter_errors(doc)),

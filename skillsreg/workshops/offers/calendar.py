@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from skillsreg.accounts.models import User
 from skillsreg.workshops.models import Workshop
+
+if TYPE_CHECKING:  # imported when an invitation is built, not by every command
+    import icalendar
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "skillsreg"
@@ -20,6 +22,8 @@ def invitation_uid(workshop: Workshop, user: User) -> str:
 
 
 def _london_timezone(workshop: Workshop) -> icalendar.Timezone:
+    import icalendar
+
     start = workshop.starts_at.astimezone(LONDON).replace(tzinfo=None)
     end = workshop.ends_at.astimezone(LONDON).replace(tzinfo=None)
     return icalendar.Timezone.from_tzid(
@@ -42,6 +46,8 @@ def build_invitation(
     A cancellation (METHOD:CANCEL) carries the same UID and a higher sequence, so calendars
     remove the event they hold.
     """
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Web professionals skills register//skillsreg//EN")
     calendar.add("version", "2.0")
