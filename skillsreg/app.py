@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from skillsreg.config import ROOT, load_config
+from skillsreg.core.caching import register_cache
 from skillsreg.extensions import csrf, db, limiter, login_manager
 
 
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
+    register_cache(app)
 
 
 def register_migrations(app: Flask) -> None:

@@ -38,6 +38,11 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Published framework pages and API documents: Redis when a URL is given, else per process.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or REDIS_URL
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    )
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -100,6 +105,9 @@ class TestConfig(Config):
     RATELIMIT_SIGN_IN = "1000 per minute"  # tests that check throttling lower it
     RATELIMIT_RESET = "1000 per minute"
     REDIS_URL = None
+    CACHE_REDIS_URL = None
+    CACHE_TYPE = "NullCache"  # ids repeat between tests; tests of the cache give it a real one
+    CACHE_NO_NULL_WARNING = True
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
 
 
