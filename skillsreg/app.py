@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from skillsreg.config import ROOT, load_config
 from skillsreg.core.caching import register_cache
+from skillsreg.core.timing import register_cpu_timing
 from skillsreg.extensions import csrf, db, limiter, login_manager
 
 
@@ -34,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_errors(app)
     register_mail(app)
     register_cli(app)
+    register_cpu_timing(app)
     return app
 
 

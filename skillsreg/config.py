@@ -76,6 +76,7 @@ class Config:
     OFFER_EXPIRY_DAYS = _env_int("OFFER_EXPIRY_DAYS", 5)
     REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
     LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
+    REQUEST_CPU_LOG = os.environ.get("REQUEST_CPU_LOG") or None  # `make load` sets it
 
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
