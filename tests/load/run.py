@@ -143,6 +143,15 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"gunicorn did not start: see {LOAD_DIR / 'gunicorn.log'}")
 
 
+def health(port: int) -> int:
+    """/healthz's status after the run, or 0 if it does not answer within a minute."""
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=60).status_code
+    except requests.RequestException as error:
+        say(f"/healthz did not answer: {error}")
+        return 0
+
+
 def restart_database(window: list[float]) -> None:
     """Restart PostgreSQL a third of the way into the run, recording when it was down."""
     time.sleep(SECONDS / 3)
@@ -212,7 +221,7 @@ def main() -> int:
         run_locust(port)
         if outage:
             outage.join()
-        recovered = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code
+        recovered = health(port)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
