@@ -254,8 +254,8 @@ def _solve_plain(doc: dict, cols: list, cost: list) -> None:
     )
 
 
-def _child(command: list[str]) -> tuple[float, float, int, str]:
-    """Run a command; return its wall seconds, peak memory in MB, exit code and output."""
+def _child(command: list[str]) -> tuple[float, float, int, str, float]:
+    """Run a command; return its wall seconds, peak MB, exit code, output and CPU seconds."""
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.PIPE, cwd=ROOT)
@@ -266,7 +266,8 @@ def _child(command: list[str]) -> tuple[float, float, int, str]:
         text = output.read().decode()
         if process.returncode != 0:
             print(process.stderr.read().decode() if process.stderr else "", file=sys.stderr)
-        return seconds, usage.ru_maxrss / 1024, process.returncode, text
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, usage.ru_maxrss / 1024, process.returncode, text, cpu
 
 
 def cli_comparison(sizes: list[str], seed: int, runs: int) -> None:
@@ -275,7 +276,7 @@ def cli_comparison(sizes: list[str], seed: int, runs: int) -> None:
     plain = [sys.executable, str(Path(__file__).resolve()), "--plain"]
     print(
         f"{'size':<5}{'applicants':>11}{'workshops':>10}  {'program':<24}{'median s':>9}"
-        f"{'peak MB':>9}{'objective':>12}{'ratio':>7}"
+        f"{'peak MB':>9}{'objective':>12}{'ratio':>7}{'CPU s':>7}{'ratio':>7}"
     )
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("SKILLSREG_ENV", "development")
@@ -295,19 +296,21 @@ def cli_comparison(sizes: list[str], seed: int, runs: int) -> None:
                     "0",
                 ],
             }
-            baseline = None
+            baseline: tuple[float, float] | None = None
             for name, command in programs.items():
                 results = [_child(command) for _ in range(runs)]
                 median = statistics.median(seconds for seconds, *_ in results)
                 peak = max(memory for _, memory, *_ in results)
-                codes = {code for _, _, code, _ in results}
+                codes = {code for _, _, code, *_ in results}
+                cpu = statistics.median(result[4] for result in results)
                 objective = (
                     json.loads(results[-1][3])["objective"] if codes == {0} else f"exit {codes}"
                 )
-                baseline = baseline or median
+                baseline = baseline or (median, cpu)
                 print(
                     f"{size:<5}{len(round_.applicants):>11}{len(round_.workshops):>10}  {name:<24}"
-                    f"{median:>9.2f}{peak:>9.0f}{objective:>12}{median / baseline:>7.2f}"
+                    f"{median:>9.2f}{peak:>9.0f}{objective:>12}{median / baseline[0]:>7.2f}"
+                    f"{cpu:>7.2f}{cpu / baseline[1]:>7.2f}"
                 )
 
 
