@@ -9,6 +9,7 @@ CSS := skillsreg/static/css/app.css
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-future lint format install install-dev assets migrate demo e2e bench audit load load-outage clean
+.PHONY: bench-web
 
 run: install assets
 	$(FLASK) db upgrade
@@ -94,7 +95,17 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 bench: install-dev
-	for bench in tests/benchmarks/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+	for bench in tests/benchmarks/bench_*.py; do \
+		case $$bench in */bench_web.py) continue;; esac; \
+		$(BIN)/python $$bench || exit 1; \
+	done
+
+# wrk (Debian package, installed if missing) against the published framework pages and a Flask
+# hello world, both under gunicorn with 2 workers; PostgreSQL database BENCH_DATABASE_URL
+# (skillsreg_bench_web, rebuilt each run). Prints req/s, the ratio to hello world and p50/p99.
+bench-web: install-dev assets
+	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+	$(BIN)/python tests/benchmarks/bench_web.py
 
 # Known vulnerabilities in the installed Python packages (pip-audit asks PyPI's JSON API) and in
 # the front-end packages (npm audit). Needs the network; never part of `make test`. --strict makes

@@ -11,7 +11,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from skillsreg.config import ROOT, load_config
-from skillsreg.extensions import csrf, db, limiter, login_manager, migrate
+from skillsreg.core.caching import register_cache
+from skillsreg.core.timing import register_cpu_timing
+from skillsreg.extensions import csrf, db, limiter, login_manager
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -33,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_errors(app)
     register_mail(app)
     register_cli(app)
+    register_cpu_timing(app)
     return app
 
 
@@ -63,11 +66,35 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    register_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     WTFormsHelpers(app)
+    register_cache(app)
+
+
+def register_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate; on the command line only once `flask db` runs (Alembic loads slowly)."""
+    import click
+
+    def init() -> click.Command:
+        from flask_migrate import Migrate
+
+        from skillsreg.core.db import render_migration_item
+
+        migrate = Migrate(
+            compare_type=True, render_as_batch=True, render_item=render_migration_item
+        )
+        migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+        return app.cli.commands["db"]
+
+    if click.get_current_context(silent=True) is None:
+        init()  # the web server and the tests: flask_migrate.upgrade() needs it bound
+        return
+    from skillsreg.core.lazy import LazyCommand
+
+    app.cli.add_command(LazyCommand("db", init, short_help="Perform database migrations."))
 
 
 def register_models() -> None:

@@ -38,6 +38,11 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Published framework pages and API documents: Redis when a URL is given, else per process.
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or REDIS_URL
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    )
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -80,6 +85,7 @@ class Config:
     LIBRARY_ARCHIVE_MAX_UNPACKED_MB = _env_int("LIBRARY_ARCHIVE_MAX_UNPACKED_MB", 100)
     LIBRARY_ARCHIVE_MAX_RATIO = _env_int("LIBRARY_ARCHIVE_MAX_RATIO", 100)
     LIBRARY_ARCHIVE_MAX_ENTRIES = _env_int("LIBRARY_ARCHIVE_MAX_ENTRIES", 1000)
+    REQUEST_CPU_LOG = os.environ.get("REQUEST_CPU_LOG") or None  # `make load` sets it
 
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
@@ -110,6 +116,9 @@ class TestConfig(Config):
     RATELIMIT_RESET = "1000 per minute"
     RATELIMIT_CONFIRM = "1000 per minute"
     REDIS_URL = None
+    CACHE_REDIS_URL = None
+    CACHE_TYPE = "NullCache"  # ids repeat between tests; tests of the cache give it a real one
+    CACHE_NO_NULL_WARNING = True
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
     ORGANISER_EMAIL = "workshops@test.invalid"
 

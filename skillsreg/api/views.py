@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from skillsreg.api import openapi, queries, serializers
 from skillsreg.api.serializers import Json
 from skillsreg.core.auth import public
+from skillsreg.core.caching import cached, content_key
 from skillsreg.extensions import csrf, db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, Role, Skill, VersionStatus
 from skillsreg.frameworks.rules import compare_versions
@@ -51,6 +52,7 @@ class Freshness:
     etag: str
     last_modified: datetime | None
     max_age: int
+    shared: bool = False  # about published or retired versions only: the body may be cached
 
     def apply(self, response: Response) -> Response:
         response.set_etag(self.etag)
@@ -260,6 +262,7 @@ def freshness(*versions: FrameworkVersion, moving: bool) -> Freshness:
     framework = versions[0].framework
     state = [
         RESPONSE_FORMAT,
+        content_key("api"),  # the release: a new one never confirms an older copy
         request.path,
         sorted(request.args.items(multi=True)),
         [framework.title, framework.description, framework.licence, framework.owner],
@@ -270,8 +273,9 @@ def freshness(*versions: FrameworkVersion, moving: bool) -> Freshness:
     ]
     etag = hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
     last_modified = max(_changed_at(version) for version in versions)
-    fixed = not moving and all(v.status is not VersionStatus.CONSULTATION for v in versions)
-    return Freshness(etag, last_modified, FIXED_MAX_AGE if fixed else MOVING_MAX_AGE)
+    public = all(v.status is not VersionStatus.CONSULTATION for v in versions)
+    fixed = not moving and public
+    return Freshness(etag, last_modified, FIXED_MAX_AGE if fixed else MOVING_MAX_AGE, public)
 
 
 def _changed_at(version: FrameworkVersion) -> datetime:
@@ -284,7 +288,11 @@ def respond(fresh: Freshness, build: Callable[[], Json]) -> Response:
     probe.make_conditional(request)
     if probe.status_code == 304:
         return probe
-    return fresh.apply(jsonify(build()))
+    if not fresh.shared:
+        return fresh.apply(jsonify(build()))
+    # The ETag covers the address, the versions' states and the release: it keys the body too.
+    body = cached(content_key("api", fresh.etag), lambda: jsonify(build()).get_data())
+    return fresh.apply(current_app.response_class(body, mimetype="application/json"))
 
 
 def respond_with_body_etag(payload: Json) -> Response:

@@ -8,15 +8,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template, url_for
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from skillsreg.assessments import queries, services
 from skillsreg.assessments.models import Assessment
 from skillsreg.config import ROOT
+
+if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 # Raise when the print templates change, so cached PDFs are rendered again.
 TEMPLATE_REVISION = "3"
@@ -104,6 +106,8 @@ def _counts(counts: Any) -> dict[str, int]:
 @cache
 def stylesheet() -> CSS:
     """The print styles, parsed once per process: WeasyPrint only reads a parsed sheet."""
+    from weasyprint import CSS
+
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
 
 
@@ -113,12 +117,16 @@ _fonts = threading.local()
 def font_config() -> FontConfiguration:
     """A font configuration per thread, so Pango's font caches last from one render to the next."""
     if not hasattr(_fonts, "config"):
+        from weasyprint.text.fonts import FontConfiguration
+
         _fonts.config = FontConfiguration()
     return _fonts.config
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
     """Render the print template to a tagged, A4 PDF (PDF/UA-1)."""
+    from weasyprint import HTML
+
     html = render_template("pdf/profile.html", **context)
     with collector_paused():
         return HTML(string=html, base_url=context["version_url"]).write_pdf(

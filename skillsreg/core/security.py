@@ -26,7 +26,9 @@ def content_security_policy(nonce: str | None) -> str:
 def apply_security_headers(response: Response, *, nonce: str | None, secure: bool) -> Response:
     """Add the headers every page and file needs."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+    if response.status_code != 304:
+        # A 304's headers replace the stored page's: a new nonce would block its own scripts.
+        headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -8,13 +8,14 @@ import re
 import sys
 from collections.abc import Callable, Hashable, Iterable
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from skillsreg.frameworks.validation import DocumentError, render_path, semantic_errors
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is checked, not by every command
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "DocumentError",
@@ -283,6 +284,8 @@ def validate_document(
 
     The rules that need the parent version are checked only when `parent` is given.
     """
+    from jsonschema import Draft202012Validator
+
     # Formats are checked too, so "2024-02-30" is refused here rather than failing on storage.
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     found = sorted(

@@ -8,14 +8,19 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-import ckanapi
-import requests
-
+from skillsreg.core.lazy import lazy_module
 from skillsreg.library.models import PublishingTarget, TargetKind
 from skillsreg.library.rules import secret_env_problem
+
+if TYPE_CHECKING:
+    import ckanapi
+    import requests
+else:  # imported when a target is first used: together they take a tenth of a second
+    ckanapi = lazy_module("ckanapi")
+    requests = lazy_module("requests")
 
 # Server-side requests: only administrators choose target addresses, and any address they
 # choose (including ones inside the hosting network) is reached from the app servers. WebDAV

@@ -7,14 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template
-from weasyprint import CSS, HTML
 
 from skillsreg.assessments.pdf import font_config, long_date
 from skillsreg.config import ROOT
 from skillsreg.register.rules import ConsentField, csv_lines, csvw_metadata, json_chunks
+
+if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
+    from weasyprint import CSS
 
 STYLESHEET = ROOT / "templates" / "pdf" / "register.css"
 
@@ -67,11 +69,15 @@ def json_bytes(table: RegisterTable) -> bytes:
 @cache
 def stylesheet() -> CSS:
     """The register's print styles, parsed once per process."""
+    from weasyprint import CSS
+
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
 
 
 def pdf_bytes(table: RegisterTable) -> bytes:
     """The register as a tagged A4 PDF, with the profile's print conventions."""
+    from weasyprint import HTML
+
     html = render_template("pdf/register.html", table=table, **_document_meta(table))
     return HTML(string=html, base_url=ROOT.as_uri()).write_pdf(
         stylesheets=[stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1"

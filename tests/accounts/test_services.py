@@ -27,6 +27,15 @@ def test_passwords_are_stored_as_argon2id_hashes(create_user):
     assert DEFAULT_PASSWORD not in user.password_hash
 
 
+def test_passwords_are_hashed_with_owasp_argon2id_parameters(create_user):
+    user = create_user()
+    parameters = dict(item.split("=") for item in user.password_hash.split("$")[3].split(","))
+    # OWASP: m=19 MiB with t=2 (or m=46 MiB with t=1), p=1, at the least.
+    assert int(parameters["m"]) >= 19 * 1024
+    assert int(parameters["t"]) >= 2 or int(parameters["m"]) >= 46 * 1024
+    assert int(parameters["p"]) >= 1
+
+
 @pytest.mark.parametrize(
     ("password", "problem"),
     [

@@ -25,7 +25,14 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
-from tests.load.verify import compare, read_stats, read_writes, server_errors, table
+from tests.load.verify import (
+    compare,
+    cpu_table,
+    read_stats,
+    read_writes,
+    server_errors,
+    table,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -111,6 +118,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         "DATABASE_URL": DATABASE_URL,
         "SESSION_COOKIE_SECURE": "0",
         "BASE_URL": f"http://127.0.0.1:{port}",
+        "REQUEST_CPU_LOG": str(LOAD_DIR / "cpu"),  # each request's CPU time, per worker
     }
     log = (LOAD_DIR / "gunicorn.log").open("wb")
     server = subprocess.Popen(
@@ -134,6 +142,15 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     server.terminate()
     server.wait(timeout=30)
     raise SystemExit(f"gunicorn did not start: see {LOAD_DIR / 'gunicorn.log'}")
+
+
+def health(port: int) -> int:
+    """/healthz's status after the run, or 0 if it does not answer within a minute."""
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=60).status_code
+    except requests.RequestException as error:
+        say(f"/healthz did not answer: {error}")
+        return 0
 
 
 def restart_database(window: list[float]) -> None:
@@ -205,7 +222,7 @@ def main() -> int:
         run_locust(port)
         if outage:
             outage.join()
-        recovered = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code
+        recovered = health(port)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -221,6 +238,7 @@ def report(recovered: int, window: list[float]) -> int:
     good_503 = sum(1 for e in unavailable if e["govuk_page"])
     signed_out = sum(1 for e in entries if e["kind"] == "signed_out")
     print(table(stats, outcome, unavailable=good_503, signed_out=signed_out))
+    print(cpu_table(LOAD_DIR))
     problems = [*outcome.lost]
     if server_errors(stats) != stats.statuses.get(503, 0) or (not OUTAGE and server_errors(stats)):
         problems.append(f"server errors: {dict(stats.statuses)}")

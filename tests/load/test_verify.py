@@ -41,3 +41,13 @@ def test_acknowledged_expressions_of_interest_must_be_submitted():
     outcome = compare(entries, {}, {"a@x"})
     assert (outcome.acknowledged_interests, outcome.lost) == (1, [])
     assert compare(entries, {}, set()).lost == ["expression of interest of a@x"]
+
+
+def test_the_cpu_table_sums_each_route_over_every_worker(tmp_path):
+    from tests.load.verify import cpu_table
+
+    (tmp_path / "cpu-1.tsv").write_text("GET\t/a/<int:id>\t2.0\nPOST\t/b\t30.0\n")
+    (tmp_path / "cpu-2.tsv").write_text("GET\t/a/<int:id>\t4.0\n")
+    rows = cpu_table(tmp_path).splitlines()
+    assert rows[1].split() == ["POST", "/b", "1", "30.0", "30.0", "0.0"]
+    assert rows[2].split() == ["GET", "/a/<int:id>", "2", "3.0", "4.0", "0.0"]

@@ -128,3 +128,22 @@ def table(stats: Stats, outcome: Outcome, *, unavailable: int, signed_out: int =
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"| {name:<{width}} | {value:>17} |" for name, value in rows)
+
+
+def cpu_table(folder: Path) -> str:
+    """The server's CPU milliseconds per request for each route, from the workers' logs."""
+    spent: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for path in sorted(folder.glob("cpu-*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            method, route, milliseconds = line.split("\t")
+            spent[method, route].append(float(milliseconds))
+    rows = [f"{'server CPU per request':<52}{'count':>7}{'mean ms':>9}{'p95 ms':>8}{'total s':>9}"]
+    by_total = sorted(spent.items(), key=lambda item: -sum(item[1]))
+    for (method, route), values in by_total:
+        values.sort()
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        rows.append(
+            f"{method + ' ' + route:<52}{len(values):>7}{sum(values) / len(values):>9.1f}"
+            f"{p95:>8.1f}{sum(values) / 1000:>9.1f}"
+        )
+    return "\n".join(rows)

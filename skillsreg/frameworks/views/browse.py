@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from skillsreg.core.auth import public
+from skillsreg.core.caching import cached_page, content_key
 from skillsreg.core.db import utcnow
 from skillsreg.core.downloads import attachment
 from skillsreg.frameworks import queries, services
 from skillsreg.frameworks.forms.browse import SkillSearchForm, VersionCompareForm
 from skillsreg.frameworks.forms.consultation import WHOLE_SKILL, SkillCommentForm
-from skillsreg.frameworks.models import Framework, FrameworkVersion
+from skillsreg.frameworks.models import Framework, FrameworkVersion, VersionStatus
 from skillsreg.frameworks.queries import Access
 from skillsreg.frameworks.views import bp
 
@@ -45,6 +47,36 @@ def _authorised(version: FrameworkVersion) -> FrameworkVersion:
     return version
 
 
+def shared_key(kind: str, *versions: FrameworkVersion | None, **extra: object) -> str | None:
+    """The cache key of a page's main content, or None when it must not be cached.
+
+    Only pages about published or retired versions, seen by someone who is not an organiser,
+    are the same for everyone (organisers see editing buttons). The key covers the framework's
+    details and every non-draft version's status and edit counter, as pages name other versions
+    ("latest version", the versions to compare); whether the viewer is signed in (members may
+    see consultation versions in lists); and the address.
+    """
+    if current_user.is_authenticated and current_user.is_organiser:
+        return None
+    if not versions or any(v is None or not v.is_public for v in versions):
+        return None
+    framework = versions[0].framework  # type: ignore[union-attr]
+    state = [
+        [v.id, v.number, v.status.value, v.lock_version, v.updated_at, v.content_hash]
+        for v in sorted(framework.versions, key=lambda v: v.id)
+        if v.status is not VersionStatus.DRAFT
+    ]
+    return content_key(
+        kind,
+        request.full_path,
+        [framework.id, framework.slug, framework.title, framework.description],
+        state,
+        [v.id for v in versions],  # type: ignore[union-attr]
+        current_user.is_authenticated,
+        sorted(extra.items()),
+    )
+
+
 @bp.get("")
 @public
 def list_frameworks():
@@ -76,11 +108,21 @@ def _listed(version: FrameworkVersion) -> bool:
 @public
 def show_version(slug: str, version: str):
     found = visible_version(slug, version)
-    return render_template(
+
+    def body() -> dict[str, str]:
+        html = render_template(
+            "frameworks/_show_version_body.html",
+            page=queries.version_page(found, current_user),
+            ref=version,
+            comments_open=queries.consultation_is_open(found, utcnow().date()),
+        )
+        return {"body": html}
+
+    return cached_page(
         "frameworks/show_version.html",
-        page=queries.version_page(found, current_user),
-        ref=version,
-        comments_open=queries.consultation_is_open(found, utcnow().date()),
+        shared_key("version", found),
+        body,
+        version=found,
         title=page_title(f"Version {found.number}", found.framework.title),
     )
 
@@ -124,38 +166,63 @@ def skill_comment_form(page: queries.SkillPage) -> SkillCommentForm:
 
 def render_skill(page: queries.SkillPage, *, ref: str, form: SkillCommentForm | None) -> str:
     """The skill page, with the comment form (as typed, with its errors) if comments are open."""
-    skill, version = page.skill, page.version
+    version = page.version
     return render_template(
         "frameworks/show_skill.html",
+        body=Markup(_skill_body(page, ref=ref, form=form)),  # noqa: S704 - rendered by Jinja
+        version=version,
+        ref=ref,
+        form=form,
+        title=_skill_title(page.skill.name, page.skill.code, version),
+    )
+
+
+def _skill_body(page: queries.SkillPage, *, ref: str, form: SkillCommentForm | None) -> str:
+    return render_template(
+        "frameworks/_show_skill_body.html",
         page=page,
         ref=ref,
         form=form,
-        comments_open=queries.consultation_is_open(version, utcnow().date()),
-        title=page_title(f"{skill.name} ({skill.code})", f"version {version.number}"),
+        comments_open=queries.consultation_is_open(page.version, utcnow().date()),
     )
+
+
+def _skill_title(name: str, code: str, version: FrameworkVersion) -> str:
+    return page_title(f"{name} ({code})", f"version {version.number}")
 
 
 @bp.get("/<slug>/<version>/skills/<code>")
 @public
 def show_skill(slug: str, version: str, code: str):
     found = visible_version(slug, version)
-    page = queries.skill_page(found, code, current_user) or abort(404)
-    form = None
-    if current_user.is_authenticated and queries.consultation_is_open(found, utcnow().date()):
-        form = skill_comment_form(page)
-    return render_skill(page, ref=version, form=form)
+    key = shared_key("skill", found)
+    if key is None:
+        page = queries.skill_page(found, code, current_user) or abort(404)
+        form = None
+        if current_user.is_authenticated and queries.consultation_is_open(found, utcnow().date()):
+            form = skill_comment_form(page)
+        return render_skill(page, ref=version, form=form)
+
+    def body() -> dict[str, str]:
+        page = queries.skill_page(found, code, current_user) or abort(404)
+        title = _skill_title(page.skill.name, code, found)
+        return {"body": _skill_body(page, ref=version, form=None), "title": title}
+
+    return cached_page("frameworks/show_skill.html", key, body, version=found, ref=version)
 
 
 @bp.get("/<slug>/<version>/roles/<code>")
 @public
 def show_role(slug: str, version: str, code: str):
     found = visible_version(slug, version)
-    page = queries.role_page(found, code) or abort(404)
-    return render_template(
-        "frameworks/show_role.html",
-        page=page,
-        ref=version,
-        title=page_title(page.role.name, f"version {found.number}"),
+
+    def body() -> dict[str, str]:
+        page = queries.role_page(found, code) or abort(404)
+        html = render_template("frameworks/_show_role_body.html", page=page, ref=version)
+        return {"body": html, "title": page_title(page.role.name, f"version {found.number}")}
+
+    return cached_page(
+        "frameworks/show_role.html", shared_key("role", found), body, version=found, ref=version
     )
 
 
@@ -171,20 +238,31 @@ def show_changes(slug: str):
     )
     form.old.choices = [("", "Choose a version"), *choices]
     form.new.choices = choices
-    changes, heading = None, "What changed"
+    heading = "What changed"
     if old is not None and old is new:
         form.old.errors = ["Choose two different versions to compare"]
     elif old is not None and new is not None:
-        changes = queries.version_changes(old, new)
         heading = f"Changes from version {old.number} to {new.number}"
-    return render_template(
+
+    def body() -> dict[str, str]:
+        compared = old is not None and new is not None and old is not new
+        html = render_template(
+            "frameworks/_show_changes_body.html",
+            framework=framework,
+            old=old,
+            new=new,
+            form=form,
+            changes=queries.version_changes(old, new) if compared else None,  # type: ignore[arg-type]
+            heading=heading,
+        )
+        return {"body": html}
+
+    return cached_page(
         "frameworks/show_changes.html",
+        shared_key("changes", new, old) if old is not None else None,
+        body,
         framework=framework,
-        old=old,
-        new=new,
         form=form,
-        changes=changes,
-        heading=heading,
         title=page_title(heading, framework.title),
     )
 

@@ -1,4 +1,10 @@
-"""Workshop place allocation: a documented score, a HiGHS MILP, explanations and baselines."""
+"""Workshop place allocation: a documented score, a HiGHS MILP, explanations and baselines.
+
+`allocate` is loaded on first use: the solver needs HiGHS and numpy, which take long to import,
+and most commands and pages never solve anything.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from skillsreg.workshops.allocation.baselines import (
     best_replacement,
@@ -25,11 +31,23 @@ from skillsreg.workshops.allocation.model import (
     Reason,
     Round,
     Settings,
+    SolverError,
     Weights,
     Workshop,
 )
 from skillsreg.workshops.allocation.scoring import score, sector_limit
-from skillsreg.workshops.allocation.solver import allocate
+
+if TYPE_CHECKING:
+    from skillsreg.workshops.allocation.solver import allocate
+
+
+def __getattr__(name: str) -> Any:
+    if name == "allocate":
+        from skillsreg.workshops.allocation.solver import allocate
+
+        return allocate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AllocationError",
@@ -42,6 +60,7 @@ __all__ = [
     "Reason",
     "Round",
     "Settings",
+    "SolverError",
     "Weights",
     "Workshop",
     "allocate",

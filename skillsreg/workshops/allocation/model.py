@@ -15,6 +15,10 @@ class AllocationError(ValueError):
         super().__init__(self.message)
 
 
+class SolverError(AllocationError):
+    """The optimiser found no allocation (for example within the time limit)."""
+
+
 @dataclass(frozen=True)
 class Workshop:
     """A workshop with a number of places and the balance the organiser wants in it."""

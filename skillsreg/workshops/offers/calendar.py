@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from skillsreg.accounts.models import User
 from skillsreg.workshops.models import Workshop
+
+if TYPE_CHECKING:  # imported when an invitation is built, not by every command
+    import icalendar
 
 LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "skillsreg"
@@ -25,6 +27,8 @@ def london_timezone(first: datetime, last: datetime) -> icalendar.Timezone:
     Every transition of those years is included, so the event's times (and a move to another
     day in the same years) read the same in any calendar.
     """
+    import icalendar
+
     return icalendar.Timezone.from_tzid(
         "Europe/London",
         first_date=date(first.astimezone(LONDON).year, 1, 1),
@@ -48,6 +52,8 @@ def build_invitation(
     A cancellation (METHOD:CANCEL) carries the same UID and a higher sequence, so calendars
     remove the event they hold.
     """
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Web professionals skills register//skillsreg//EN")
     calendar.add("version", "2.0")

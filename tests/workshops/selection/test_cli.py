@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from skillsreg.workshops.allocation import input_document
 from skillsreg.workshops.selection import services
-from skillsreg.workshops.selection.cli import INVALID
+from skillsreg.workshops.selection.cli import INVALID, NO_ALLOCATION, NOT_PROVEN, OPTIMAL
 from tests.workshops.selection.conftest import NOW
 
 
@@ -61,7 +64,23 @@ def test_a_document_that_breaks_the_schema_is_refused_with_where(runner, tmp_pat
                 "format": "skillsreg-workshop-round",
                 "version": 1,
                 "id": "r",
-                "settings": {"max_places_per_person": 0},
+                "settings": {
+                    "max_places_per_person": 0,
+                    "time_limit": 10,
+                    "mip_rel_gap": 0,
+                    "weights": {
+                        "preference": 10,
+                        "manages_web_team": 4,
+                        "years_managing": 2,
+                        "role_match": 3,
+                        "skill_match": 3,
+                        "newcomer": 2,
+                        "role_shortfall": 100,
+                        "rank_horizon": 5,
+                        "years_cap": 10,
+                        "skill_level_cap": 4,
+                    },
+                },
                 "workshops": [],
                 "applicants": [],
                 "locked_in": [],
@@ -105,3 +124,88 @@ def test_a_seed_out_of_range_is_refused_with_a_clear_message(
     assert result.exit_code == INVALID
     # The shipped schema bounds the seed, so the file is refused with the place of the error.
     assert "seed: -5 is less than the minimum of 0" in result.output
+
+
+def strict_json(text: str):
+    def refuse(name):
+        raise ValueError(name)
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def one_bounded_line(result) -> str:
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr[:500]
+    assert len(lines[0]) <= 400
+    return lines[0]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_number_that_is_not_finite_is_refused_in_one_line(
+    number, runner, tmp_path, make_workshop, apply, create_user, open_round, organiser
+):
+    run = exported_run(make_workshop, apply, create_user, open_round, organiser)
+    text = json.dumps(run.input_document).replace('"preference": 10.0', f'"preference": {number}')
+    assert number in text
+    path = tmp_path / "round.json"
+    path.write_text(text)
+    result = runner.invoke(args=["workshops", "allocate", str(path), "--time-limit", "5"])
+    assert result.exit_code == INVALID
+    assert result.stdout == ""
+    assert number.lstrip("-") in one_bounded_line(result) or "too large" in result.stderr
+
+
+def test_deeply_nested_json_is_refused_in_one_line(runner, tmp_path):
+    path = tmp_path / "round.json"
+    path.write_text('{"id": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == INVALID
+    assert "nested too deeply" in one_bounded_line(result)
+
+
+def test_a_huge_value_is_not_echoed(runner, tmp_path):
+    from tests.benchmarks.bench_allocation import synthetic_round
+
+    path = tmp_path / "round.json"
+    document = input_document(synthetic_round("A", 7))
+    path.write_text(json.dumps({**document, "format": "x" * 20_000_000}))
+    result = runner.invoke(args=["workshops", "allocate", str(path)])
+    assert result.exit_code == INVALID
+    line = one_bounded_line(result)
+    assert "format" in line
+    assert "xxxxxxxxxx" * 10 not in line
+
+
+def test_explanations_are_given_only_when_asked(
+    runner, tmp_path, make_workshop, apply, create_user, open_round, organiser
+):
+    run = exported_run(make_workshop, apply, create_user, open_round, organiser)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps({**run.input_document, "seed": run.seed}))
+    plain = strict_json(runner.invoke(args=["workshops", "allocate", str(path)]).stdout)
+    explained = runner.invoke(args=["workshops", "allocate", str(path), "--explain"])
+    assert explained.exit_code == 0
+    explained_output = strict_json(explained.stdout)
+    assert "explanations" not in plain
+    assert explained_output["explanations"] == run.result["explanations"]
+    assert explained_output["assignments"] == plain["assignments"] == run.result["assignments"]
+
+
+def test_a_run_stopped_by_the_time_limit_exits_with_its_own_code(runner, tmp_path):
+    from tests.benchmarks.bench_allocation import synthetic_round
+
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(input_document(synthetic_round("A", 7))))
+    result = runner.invoke(args=["workshops", "allocate", str(path), "--time-limit", "0.000001"])
+    assert result.exit_code in (NOT_PROVEN, NO_ALLOCATION), result.output
+    if result.exit_code == NOT_PROVEN:
+        assert strict_json(result.stdout)["status"] == "time_limit"
+    else:
+        assert "time limit" in one_bounded_line(result)
+
+
+def test_the_help_documents_every_exit_code(runner):
+    output = runner.invoke(args=["workshops", "allocate", "--help"]).output
+    for code in (OPTIMAL, INVALID, NO_ALLOCATION, NOT_PROVEN):
+        assert f"  {code}  " in output
