@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from skillsreg.accounts.rules import SECTOR_LABELS, UK_REGIONS, WEB_GROUPS, Role, password_problem
+from skillsreg.core.forms import GovForm
 
 
 class NewPassword:
@@ -64,7 +65,7 @@ def _required_text(
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(GovForm):
     name = _required_text("Full name", "Enter your full name")
     email = StringField(
         "Email address",
@@ -115,7 +116,7 @@ class SignUpForm(FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class SignInForm(FlaskForm):
+class SignInForm(GovForm):
     email = StringField("Email address", **EMAIL_FIELD)
     password = PasswordField(
         "Password",
@@ -128,7 +129,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(GovForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -143,12 +144,12 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(GovForm):
     email = StringField("Email address", **EMAIL_FIELD)
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(GovForm):
     password = PasswordField(
         "New password",
         description="Use 12 characters or more.",
@@ -158,7 +159,7 @@ class PasswordResetForm(FlaskForm):
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(GovForm):
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
@@ -168,7 +169,7 @@ class RoleChangeForm(FlaskForm):
     submit = SubmitField("Save role", widget=GovSubmitInput())
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(GovForm):
     password = PasswordField(
         "Enter your password to confirm",
         widget=GovPasswordInput(),
@@ -177,7 +178,7 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField("Delete my account", widget=GovSubmitInput())
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(GovForm):
     class Meta:
         csrf = False  # a GET form that only filters a list
 

@@ -10,10 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from skillsreg.core.forms import GovForm
+
 EVIDENCE_LIMIT = 5000
 
 
-class AssessmentStartForm(FlaskForm):
+class AssessmentStartForm(GovForm):
     """Choose the role level to be measured against; choices come from the version."""
 
     role_level = SelectField(
@@ -31,7 +33,7 @@ class CarryForwardForm(AssessmentStartForm):
     submit = SubmitField("Carry forward", widget=GovSubmitInput())
 
 
-class SkillAddForm(FlaskForm):
+class SkillAddForm(GovForm):
     """Pick another skill of the version to add."""
 
     skill = SelectField(
@@ -42,7 +44,7 @@ class SkillAddForm(FlaskForm):
     submit = SubmitField("Add skill", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(GovForm):
     """A button that changes something: submit, share, revoke, remove."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
@@ -52,7 +54,7 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-class CategoryRatingForm(FlaskForm):
+class CategoryRatingForm(GovForm):
     """Levels and evidence for the skills of one category; fields are added per skill."""
 
     save_continue = SubmitField("Save and continue")

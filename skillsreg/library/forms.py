@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -23,7 +22,7 @@ from skillsreg.library.rules import ALLOWED_LABEL
 FILES_HINT = f"{ALLOWED_LABEL}. You can choose several files."
 
 
-class SearchForm(FlaskForm):
+class SearchForm(GovForm):
     class Meta:
         csrf = False  # a GET form that only filters the list
 

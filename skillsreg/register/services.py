@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError, NotAllowedError
+from skillsreg.core.templating import govuk_date
 from skillsreg.extensions import db
 from skillsreg.register import queries
 from skillsreg.register.files import BuiltFile, RegisterTable, build_files
@@ -278,7 +279,7 @@ def _to_library(
         key=snapshot.key,
         title=snapshot.title,
         summary=(
-            f"Published {snapshot.published_at:%d %B %Y}. {snapshot.population_label}: "
+            f"Published {govuk_date(snapshot.published_at)}. {snapshot.population_label}: "
             f"{snapshot.people_count} people, with only the details each agreed to publish."
         ),
         tags=["register"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillsreg.core.auth import organiser_required, public, signed_in
@@ -188,6 +188,8 @@ def express_interest():
     eoi = services.current_interest(current_user, now=now)
     workshops = queries.open_workshops_for(current_user, now=now)
     chosen = [c.workshop_id for c in eoi.choices] if eoi else []
+    # "Express interest" on a workshop's page starts with that workshop chosen.
+    chosen += [w.id for w in workshops if w.slug == request.args.get("workshop")]
     form = ChooseWorkshopsForm(
         data={
             "workshop_ids": chosen,
@@ -261,6 +263,8 @@ def answer_questions():
     if form.validate_on_submit():
         values = _without_submit(form)
         values["manages_web_team"] = values["manages_web_team"] == "yes"
+        if not values["manages_web_team"]:
+            values["years_managing"] = None  # asked only of those who said yes
         consent = values.pop("consent_fields") or []
         try:
             services.answer_questions(eoi, now=utcnow(), **values)

@@ -7,6 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
+from skillsreg.core.forms import GovForm
+
 
 class OneOfChoices:
     """Field validator: the value must be one of the field's choices (checked with a message)."""
@@ -19,7 +21,7 @@ class OneOfChoices:
             raise ValidationError(self.message)
 
 
-class SkillSearchForm(FlaskForm):
+class SkillSearchForm(GovForm):
     """A GET form: its values live in the address, so it needs no CSRF token."""
 
     class Meta:
@@ -48,7 +50,7 @@ class SkillSearchForm(FlaskForm):
     )
 
 
-class VersionCompareForm(FlaskForm):
+class VersionCompareForm(GovForm):
     """A GET form naming two versions; the view answers an unknown version with 404."""
 
     class Meta:

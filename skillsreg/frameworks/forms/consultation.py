@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from skillsreg.core.forms import GovForm
 from skillsreg.frameworks.forms.browse import OneOfChoices
 from skillsreg.frameworks.models import CommentStatus
 
@@ -26,7 +26,7 @@ def _comment_body(label: str, hint: str) -> TextAreaField:
     )
 
 
-class VersionCommentForm(FlaskForm):
+class VersionCommentForm(GovForm):
     body = _comment_body(
         "Your comment",
         "Tell us what is missing, unclear or wrong. To comment on one skill, use its page.",
@@ -34,7 +34,7 @@ class VersionCommentForm(FlaskForm):
     submit = SubmitField("Send comment", widget=GovSubmitInput())
 
 
-class SkillCommentForm(FlaskForm):
+class SkillCommentForm(GovForm):
     # The view adds one choice per level the skill describes.
     about = RadioField(
         "What is your comment about?",
@@ -56,7 +56,7 @@ class SkillCommentForm(FlaskForm):
         return None if self.about.data == WHOLE_SKILL else int(self.about.data)
 
 
-class CommentResponseForm(FlaskForm):
+class CommentResponseForm(GovForm):
     status = RadioField(
         "What did you do with this comment?",
         widget=GovRadioInput(),
