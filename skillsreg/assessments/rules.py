@@ -293,3 +293,15 @@ def suggest_workshops(
             covered = sum(gaps[code] for code in codes)
             suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
     return sorted(suggestions, key=lambda s: -s.covered)[:limit]
+
+
+# Kinds of web work asked at sign-up whose role has another code in the framework.
+WEB_GROUP_ROLES = {"content-manager": "content-editor", "analytics": "measurement"}
+
+
+def split_roles(roles: Sequence[T], web_groups: Iterable[str]) -> tuple[list[T], list[T]]:
+    """A framework's roles (anything with a `code`) split into the person's own kinds of web
+    work, given at sign-up, and the others; each part keeps the framework's order."""
+    own = {WEB_GROUP_ROLES.get(code, code) for code in web_groups}
+    mine = [role for role in roles if getattr(role, "code", None) in own]
+    return mine, [role for role in roles if role not in mine]
