@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Doc = dict[str, Any]
 GapStatus = Literal["below", "meets", "above", "not-applicable", "not-required"]
@@ -294,6 +294,8 @@ def suggest_workshops(
             suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
     return sorted(suggestions, key=lambda s: -s.covered)[:limit]
 
+
+T = TypeVar("T")
 
 # Kinds of web work asked at sign-up whose role has another code in the framework.
 WEB_GROUP_ROLES = {"content-manager": "content-editor", "analytics": "measurement"}

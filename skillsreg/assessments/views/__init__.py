@@ -15,5 +15,6 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 def role_choice_helpers() -> dict[str, Any]:
     return {"split_roles": split_roles}
 
+
 # Each module adds its routes to `bp`.
 from skillsreg.assessments.views import answering, results  # noqa: E402, F401
