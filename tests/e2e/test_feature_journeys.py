@@ -52,7 +52,7 @@ def test_anyone_browses_the_framework_compares_versions_and_downloads_it(page: P
     role.click()
     expect_page(page, role_name)
 
-    # Version 1.1.0 is in consultation: anyone reads it and what changed; commenting needs an account.
+    # Version 1.1.0 is in consultation: anyone reads it and what changed; comments need sign-in.
     visit(page, f"/frameworks/{SLUG}")
     page.get_by_role("link", name="What changed since 1.0.0").click()
     expect_page(page, "Changes from version 1.0.0 to 1.1.0")
