@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -147,6 +148,8 @@ class WorkshopForm(GovForm):
     one_place_per_person = BooleanField(
         "Give each person a place at one workshop at most", widget=GovCheckboxInput()
     )
+    # The closing date (ISO) the organiser was warned would close the workshop now.
+    closing_confirmed = HiddenField()
     submit = SubmitField("Save workshop", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
@@ -159,6 +162,7 @@ class WorkshopForm(GovForm):
         data["target_skill_codes"] = _codes(data["target_skill_codes"])
         data["description"] = data["description"] or ""
         data["venue"] = data["venue"] or ""
+        data.pop("closing_confirmed", None)
         return data
 
 

@@ -25,7 +25,7 @@ from skillsreg.workshops.models import (
     WorkshopStatus,
 )
 from skillsreg.workshops.offers.cancellation import cancel_places
-from skillsreg.workshops.offers.emails import send_updated_invitations
+from skillsreg.workshops.offers.emails import send_closing_date_changed, send_updated_invitations
 from skillsreg.workshops.offers.services import release_places
 
 LONDON = ZoneInfo("Europe/London")
@@ -154,12 +154,16 @@ def create_workshop(*, actor: User | None, details: WorkshopDetails, now: dateti
 
 
 def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: datetime) -> Workshop:
-    """Change a workshop; a change of time or place bumps its calendar sequence."""
+    """Change a workshop; a change of time or place bumps its calendar sequence, and a new
+    closing date is emailed to the people who applied."""
     if workshop.status is WorkshopStatus.CANCELLED:
         raise WorkshopError("This workshop has been cancelled and cannot be changed")
     _check_details(details)
     before = (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    closed_before = workshop.closes_at
     _apply(workshop, details)
+    if workshop.is_published and workshop.closes_at != closed_before:
+        send_closing_date_changed(workshop, now=now)
     changed = before != (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
     if changed:
         workshop.sequence += 1
@@ -169,6 +173,11 @@ def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: dateti
         # Calendars replace the event they hold with the one of the higher sequence.
         send_updated_invitations(workshop, now=now)
     return workshop
+
+
+def closes_into_the_past(workshop: Workshop, closes_on: date, *, now: datetime) -> bool:
+    """Whether this closing date would close a workshop that is still taking interest."""
+    return workshop.is_open(now) and closing_time(closes_on) <= now
 
 
 def publish_workshop(workshop: Workshop, *, now: datetime) -> Workshop:

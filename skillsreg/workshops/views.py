@@ -129,7 +129,9 @@ def _form_data(workshop: Workshop) -> dict[str, Any]:
 def edit_workshop(slug: str):
     workshop = _workshop_or_404(slug)
     form = _workshop_form(data=_form_data(workshop))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    closing_warning = valid and _closing_unconfirmed(workshop, form)
+    if valid and not closing_warning:
         try:
             details = WorkshopDetails.from_form(form.values())
             services.update_workshop(workshop, details=details, now=utcnow())
@@ -140,7 +142,25 @@ def edit_workshop(slug: str):
             flash("Workshop saved", "success")
             return redirect(url_for("workshops.show_workshop", slug=workshop.slug))
     title = f"Change {workshop.title}"
-    return render_template("workshops/edit_workshop.html", form=form, title=title)
+    return render_template(
+        "workshops/edit_workshop.html",
+        form=form,
+        title=title,
+        workshop=workshop,
+        closing_warning=closing_warning,
+        applicants=queries.applicant_count(workshop),
+    )
+
+
+def _closing_unconfirmed(workshop: Workshop, form: WorkshopForm) -> bool:
+    """A closing date in the past closes the workshop now: ask once more before saving it."""
+    closes_on = form.closes_on.data
+    if not services.closes_into_the_past(workshop, closes_on, now=utcnow()):
+        return False
+    if form.closing_confirmed.data == closes_on.isoformat():
+        return False
+    form.closing_confirmed.data = closes_on.isoformat()
+    return True
 
 
 @bp.route("/<slug>/publish", methods=["GET", "POST"])

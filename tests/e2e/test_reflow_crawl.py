@@ -42,12 +42,12 @@ ENTRY_POINTS = {
     "organiser": ["/", "/workshops/manage", "/workshops/rounds", "/library/targets/new"],
     "administrator": ["/", "/admin/users", "/admin/outbox", "/frameworks"],
 }
-COLLECTIONS = {"frameworks", "categories", "roles", "skills", "workshops", "documents", "targets"}
+COLLECTIONS = {"frameworks", "categories", "roles", "skills", "documents", "targets"}
 PER_PATTERN = 2  # pages per URL pattern (the same template with other data)
 MOST_PAGES = 60  # per actor and mode: keeps the test to minutes on a small machine
 SKIPPED = re.compile(
     r"/sign-out|/download|\.(pdf|ya?ml|json|csv|ics|zip|docx?|xlsx?|odt|txt)$|/files?/|/export|"
-    r"/feed|/api/|/healthz|/static/|/assets/"
+    r"/feed|/api/|/healthz|/static/|/assets/|\?next="
 )
 
 SEED = """
@@ -123,8 +123,8 @@ def pattern(path: str) -> str:
     parts = []
     for segment in path.strip("/").split("/"):
         generic = re.fullmatch(r"[A-Z0-9-]+", segment) or re.search(r"\d", segment)
-        after_collection = parts and parts[-1] in COLLECTIONS
-        parts.append("*" if generic or (after_collection and "-" in segment) else segment)
+        after_collection = bool(parts) and parts[-1] in COLLECTIONS and segment != "new"
+        parts.append("*" if generic or after_collection else segment)
     return "/" + "/".join(parts)
 
 
@@ -136,7 +136,8 @@ def crawl(page: Page, origin: str, starts: list[str]) -> Iterator[str]:
     visited = 0
     while queue and visited < MOST_PAGES:
         path = queue.popleft()
-        if path in seen or SKIPPED.search(path) or per_pattern[pattern(path)] >= PER_PATTERN:
+        shape = pattern(urlsplit(path).path)
+        if path in seen or SKIPPED.search(path) or per_pattern[shape] >= PER_PATTERN:
             continue
         seen.add(path)
         try:
@@ -145,14 +146,14 @@ def crawl(page: Page, origin: str, starts: list[str]) -> Iterator[str]:
             continue
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
-        per_pattern[pattern(path)] += 1
+        per_pattern[shape] += 1
         visited += 1
         yield path
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             url = urldefrag(href).url
             parts = urlsplit(url)
-            if url.startswith(origin) and not parts.query:
-                queue.append(parts.path)
+            if url.startswith(origin):
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def sign_in_as(page: Page, live_server: LiveServer, actor: str) -> None:
