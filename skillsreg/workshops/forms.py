@@ -102,6 +102,12 @@ class WorkshopForm(GovForm):
         widget=GovTextInput(),
         validators=[Length(max=300, message="Venue must be 300 characters or fewer")],
     )
+    address = StringField(
+        "Full address (optional)",
+        description="Building, street, town and postcode, so people can find the venue",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="Address must be 1000 characters or fewer")],
+    )
     is_online = BooleanField("The workshop is online", widget=GovCheckboxInput())
     capacity = WholeNumberField(
         "Number of places",
@@ -162,6 +168,7 @@ class WorkshopForm(GovForm):
         data["target_skill_codes"] = _codes(data["target_skill_codes"])
         data["description"] = data["description"] or ""
         data["venue"] = data["venue"] or ""
+        data["address"] = data["address"] or ""
         data.pop("closing_confirmed", None)
         return data
 

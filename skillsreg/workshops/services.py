@@ -51,6 +51,7 @@ class WorkshopDetails:
     closes_on: date
     description: str = ""
     venue: str = ""
+    address: str = ""
     is_online: bool = False
     eligible_sectors: list[str] = field(default_factory=lambda: [s.value for s in Sector])
     target_version_id: int | None = None
@@ -128,6 +129,7 @@ def _apply(workshop: Workshop, details: WorkshopDetails) -> None:
     workshop.ends_at = london_time(details.day, details.end)
     workshop.closes_at = closing_time(details.closes_on)
     workshop.venue = details.venue.strip()
+    workshop.address = details.address.strip()
     workshop.is_online = details.is_online
     workshop.capacity = details.capacity
     workshop.eligible_sectors = list(details.eligible_sectors)
@@ -159,12 +161,12 @@ def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: dateti
     if workshop.status is WorkshopStatus.CANCELLED:
         raise WorkshopError("This workshop has been cancelled and cannot be changed")
     _check_details(details)
-    before = (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    before = (workshop.starts_at, workshop.ends_at, workshop.full_venue)
     closed_before = workshop.closes_at
     _apply(workshop, details)
     if workshop.is_published and workshop.closes_at != closed_before:
         send_closing_date_changed(workshop, now=now)
-    changed = before != (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    changed = before != (workshop.starts_at, workshop.ends_at, workshop.full_venue)
     if changed:
         workshop.sequence += 1
     workshop.updated_at = now

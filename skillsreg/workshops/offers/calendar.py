@@ -56,7 +56,7 @@ def build_invitation(
     event.add("dtend", workshop.ends_at.astimezone(LONDON))
     event.add("summary", workshop.title)
     event.add("description", f"{workshop.description}\n\n{url}".strip())
-    event.add("location", "Online" if workshop.is_online else workshop.venue)
+    event.add("location", workshop.full_venue)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")
