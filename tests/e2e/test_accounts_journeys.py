@@ -49,7 +49,7 @@ def test_a_newcomer_signs_up_from_the_start_page_then_signs_out_and_in(page: Pag
     expect(navigation.get_by_role("link", name="Sign in")).to_be_visible()
 
     sign_in(page, person.email, person.password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     expect(navigation.get_by_role("link", name=f"Your account ({person.name})")).to_be_visible()
 
 
@@ -98,7 +98,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_which_then_expires(
 
     sign_out(page)
     sign_in(page, person.email, "a different walk along the river")
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
 
     visit(page, link.group(), status=410, heading="This link has expired")
 
@@ -187,5 +187,7 @@ def test_signing_up_out_and_in_works_without_javascript(new_page: Callable[..., 
     sign_out(page)
     sign_in(page, person.email, person.password)
 
+    expect_page(page, "Your home")
+    page.get_by_role("link", name=re.compile(r"^Your account")).click()
     expect_page(page, "Your account")
     expect(summary_value(page, "Email address")).to_have_text(person.email)

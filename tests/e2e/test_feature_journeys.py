@@ -267,7 +267,7 @@ def test_an_organiser_edits_the_consultation_release_notes_and_publishes_it(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server.admin_email, live_server.admin_password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     # 1.1.0 is still editable, so the service offers no second draft from 1.0.0.
     visit(page, f"/frameworks/{SLUG}/1.0.0", heading="Version 1.0.0")
     expect(page.get_by_role("button", name="Draft the next version")).to_have_count(0)
@@ -307,7 +307,7 @@ def test_a_member_carries_their_assessment_forward_to_the_newly_published_versio
 ) -> None:
     # Runs after the publishing journey above: 1.1.0 is now the latest published version.
     sign_in(page, GRACE.email, GRACE.password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     check_accessibility(page)
     visit(page, "/assessments/", heading="Your self-assessments")
     page.get_by_role("link", name=re.compile(r"^Carry your .* assessment forward$")).click()
