@@ -111,7 +111,7 @@ def test_an_administrator_makes_a_member_an_organiser(
     sign_up(member, person)
     admin = new_page()
     sign_in(admin, live_server.admin_email, live_server.admin_password)
-    expect_page(admin, "Your account")
+    expect_page(admin, "Your home")
 
     visit(admin, "/admin/users", heading="Accounts")
     admin.get_by_role("link", name=f"Change role for {person.name}").click()
