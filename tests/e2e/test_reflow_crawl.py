@@ -9,6 +9,7 @@ offer, and a confirmed selection round are seeded first so their pages are reach
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -183,6 +184,12 @@ def crawl_at(browser: Browser, server: LiveServer, actor: str, **options: object
             visited.append(path)
             check_accessibility(page)
             scrolled = page.evaluate("document.documentElement.scrollWidth")
+            if os.environ.get("CRAWL_SCREENSHOTS"):  # every page, to look at one by one
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"\W+", "-", path).strip("-") or "home"
+                mode = "js" if options.get("java_script_enabled", True) else "nojs"
+                shot = SCREENSHOTS / f"crawl-{actor}-{width}-{mode}-{name}.png"
+                page.screenshot(path=shot, full_page=True)
             if scrolled > width:
                 too_wide.append(f"{path} ({scrolled}px)")
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
