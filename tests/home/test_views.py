@@ -100,6 +100,8 @@ def test_the_home_page_shows_drafts_results_applications_and_suggestions(
     assert assessments.find("a", href=f"/assessments/{draft.id}")
     assert assessments.find("a", href=f"/assessments/{done.id}/result")
     assert "Web manager: Web manager" in assessments.get_text(" ", strip=True)
+    assert "<span" not in page.get_text(), "markup written out as text"
+    assert "Draft" in assessments.select_one(".govuk-tag").get_text()
     applications = page.select_one("#applications").get_text(" ", strip=True)
     assert "Not sent yet" in applications
     suggestion = page.select_one("#suggestions")
