@@ -127,9 +127,10 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from skillsreg.core.templating import template_context
+    from skillsreg.core.templating import FILTERS, template_context
 
     app.context_processor(template_context)
+    app.jinja_env.filters.update(FILTERS)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.views import bp as core_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
+    from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
     from skillsreg.workshops.offers.views import bp as offers_bp
@@ -157,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offers_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(home_bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -83,7 +83,7 @@ def _after_sign_in() -> Response:
     target = request.args.get("next")
     if target is not None and is_safe_next(target):
         return redirect(target)
-    return redirect(url_for("accounts.show_account"))
+    return redirect(url_for("home.show_home"))
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Doc = dict[str, Any]
 GapStatus = Literal["below", "meets", "above", "not-applicable", "not-required"]
@@ -476,3 +476,17 @@ def audience_of(
     if viewer_is_organiser and shared_in_interest:
         return Audience.ORGANISER
     return None
+
+
+T = TypeVar("T")
+
+# Kinds of web work asked at sign-up whose role has another code in the framework.
+WEB_GROUP_ROLES = {"content-manager": "content-editor", "analytics": "measurement"}
+
+
+def split_roles(roles: Sequence[T], web_groups: Iterable[str]) -> tuple[list[T], list[T]]:
+    """A framework's roles (anything with a `code`) split into the person's own kinds of web
+    work, given at sign-up, and the others; each part keeps the framework's order."""
+    own = {WEB_GROUP_ROLES.get(code, code) for code in web_groups}
+    mine = [role for role in roles if getattr(role, "code", None) in own]
+    return mine, [role for role in roles if role not in mine]

@@ -8,7 +8,17 @@ from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Field, FieldList, Form, FormField, StringField
+from wtforms import (
+    DateField,
+    Field,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    StringField,
+)
+from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput, TextArea
 
 from skillsreg.core.errors import DomainError
@@ -39,6 +49,30 @@ class GovDateField(DateField):
             self.errors = list(self.process_errors)
             return False
         return super().validate(form, extra_validators)
+
+
+class _NumberMessage:
+    """A number field that says the form's own message when what was typed is not a number."""
+
+    def __init__(self, label: str = "", *, invalid: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)  # type: ignore[call-arg]
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0].strip():
+            valuelist = [valuelist[0].strip().replace(",", "")]
+        try:
+            super().process_formdata(valuelist)  # type: ignore[misc]
+        except ValueError:
+            raise ValueError(self.invalid) from None
+
+
+class WholeNumberField(_NumberMessage, IntegerField):
+    """A whole number, like 12 or 1,000."""
+
+
+class NumberField(_NumberMessage, FloatField):
+    """A number that may have a decimal part, like 2.5."""
 
 
 def _leaves(fields: Iterable[Field]) -> Iterator[Field]:
@@ -88,12 +122,53 @@ def control_characters_message(field: Field) -> str:
     )
 
 
+def normalise_line_endings(value: Any) -> Any:
+    """Browsers send a text area's line breaks as CRLF: keep every text with LF only."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class _PlainEnglish:
+    """WTForms' own words for a choice that was not offered (only a forged post can make one),
+    said the GOV.UK way. Every other message is the form's own."""
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "Not a valid choice.": "Select one of the options shown",
+        "Invalid Choice: could not coerce.": "Select one of the options shown",
+        "Invalid choice(s): one or more data inputs could not be coerced.": (
+            "Select only the options shown"
+        ),
+        "'%(value)s' is not a valid choice for this field.": "Select only the options shown",
+        "'%(value)s' are not valid choices for this field.": "Select only the options shown",
+    }
+
+    def gettext(self, text: str) -> str:
+        return self.MESSAGES.get(text, text)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.gettext(singular if count == 1 else plural)
+
+
 class GovForm(FlaskForm):
     """A form whose errors all reach the GOV.UK error summary, nested ones included.
 
     Control characters sent in any text field (a NUL, say) are removed from what is shown
     again, and the field gets an error, so nothing else the person typed is lost.
     """
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(
+            self, form: Any, unbound_field: UnboundField, options: dict[str, Any]
+        ) -> Any:
+            """Every text field of every form gets the shared filters, after its own."""
+            if issubclass(unbound_field.field_class, StringField):
+                own = unbound_field.kwargs.get("filters", ())
+                options = {**options, "filters": [*own, normalise_line_endings]}
+            return super().bind_field(form, unbound_field, options)
+
+        def get_translations(self, form: Any) -> _PlainEnglish:
+            return _PlainEnglish()
 
     # Whether its page lists form-wide errors (through `error_list`); base.html's summary
     # (govuk-frontend-wtf's `wtforms_errors`) cannot link them, so there they go on a field.

@@ -1,8 +1,10 @@
-"""Values every template receives: service name, navigation, CSP nonce."""
+"""Values every template receives (service name, navigation, CSP nonce) and shared filters."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
 from flask_login import current_user
@@ -42,3 +44,29 @@ def template_context() -> dict[str, Any]:
         "navigation_items": navigation_items,
         "is_demo": current_app.config.get("DEMO_DATA", False),
     }
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def govuk_date(value: date | datetime | None, *, time: bool = False) -> str:
+    """A date the GOV.UK way, "1 December 2027" (in London), with "at 2:30pm" if asked."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(LONDON) if value.tzinfo else value
+        text = f"{local.day} {local:%B %Y}"
+        if not time:
+            return text
+        hour = local.hour % 12 or 12
+        minutes = f":{local.minute:02d}" if local.minute else ""
+        return f"{text} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def pluralise(count: int, singular: str, plural: str | None = None) -> str:
+    """The word that goes with a number: 1 place, 2 places, 0 places."""
+    return singular if count == 1 else (plural or f"{singular}s")
+
+
+FILTERS = {"govuk_date": govuk_date, "pluralise": pluralise}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -15,6 +16,8 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @public
 def index():
+    if current_user.is_authenticated:  # signed-in people have a home page of their own
+        return redirect(url_for("home.show_home"))
     return render_template("core/index.html", title="Start")
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.accounts.rules import UK_REGIONS, Sector
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
+from skillsreg.core.templating import govuk_date
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Role, RoleLevel, Skill
 from skillsreg.register.models import Consent, ConsentEvent, ConsentWording, RegisterSnapshot
@@ -96,7 +97,7 @@ def workshop_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
         sa.select(Workshop.id, Workshop.title, Workshop.starts_at).order_by(Workshop.starts_at)
     )
-    return [(row.id, f"{row.title} ({row.starts_at:%d %B %Y})") for row in rows]
+    return [(row.id, f"{row.title} ({govuk_date(row.starts_at)})") for row in rows]
 
 
 def workshop_titles(ids: Sequence[int]) -> dict[int, str]:

@@ -16,6 +16,7 @@ from skillsreg.accounts.confirmed import require_confirmed
 from skillsreg.accounts.models import User
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError, NotAllowedError
+from skillsreg.core.templating import govuk_date, pluralise
 from skillsreg.extensions import db
 from skillsreg.register import queries
 from skillsreg.register.files import BuiltFile, RegisterTable, build_files
@@ -279,12 +280,13 @@ def _to_library(
     publishing = _publishing()
     if publishing is None:
         return
+    people = pluralise(snapshot.people_count, "person", "people")
     publishing.publish_to_library(
         key=snapshot.key,
         title=snapshot.title,
         summary=(
-            f"Published {snapshot.published_at:%d %B %Y}. {snapshot.population_label}: "
-            f"{snapshot.people_count} people, with only the details each agreed to publish."
+            f"Published {govuk_date(snapshot.published_at)}. {snapshot.population_label}: "
+            f"{snapshot.people_count} {people}, with only the details each agreed to publish."
         ),
         tags=["register"],
         files=published_files(built),

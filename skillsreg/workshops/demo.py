@@ -33,7 +33,8 @@ DEMO_WORKSHOPS = [
         day=date(2026, 11, 27),
         start=time(10, 0),
         end=time(16, 0),
-        venue="London",
+        venue="Local Government House",
+        address="18 Smith Square\nLondon\nSW1P 3HZ",
         capacity=24,
         closes_on=date(2026, 11, 24),
         eligible_sectors=[s.value for s in Sector],
@@ -53,6 +54,7 @@ DEMO_WORKSHOPS = [
         start=time(9, 30),
         end=time(12, 30),
         venue="Brighton and Hove City Council, Hove Town Hall",
+        address="Norton Road\nHove\nBN3 3BQ",
         capacity=40,
         closes_on=date(2026, 11, 23),
         eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
@@ -69,6 +71,7 @@ DEMO_WORKSHOPS = [
         start=time(9, 30),
         end=time(12, 30),
         venue="Barnsley Town Hall",
+        address="Church Street\nBarnsley\nS70 2TA",
         capacity=40,
         closes_on=date(2026, 11, 29),
         eligible_sectors=[Sector.PUBLIC.value, Sector.THIRD.value],
@@ -133,6 +136,10 @@ ROUND_TABLES = [
     ("Round table: leading web teams, Manchester", "Manchester Central Library", 10),
     ("Round table: leading web teams, Bristol", "Bristol City Hall", 17),
 ]
+ROUND_TABLE_ADDRESSES = [
+    "St Peter's Square\nManchester\nM2 5PD",
+    "College Green\nBristol\nBS1 5TR",
+]
 ROUND_TABLE_PLACES = 8
 DEMO_APPLICANTS = 36
 FIRST_NAMES = [
@@ -167,7 +174,7 @@ def load_demo_round_tables(now: datetime) -> list[Workshop]:
     today = now.astimezone(LONDON).date()
     opened = now - timedelta(days=14)  # when the workshops were published and people applied
     workshops = []
-    for title, venue, in_days in ROUND_TABLES:
+    for (title, venue, in_days), address in zip(ROUND_TABLES, ROUND_TABLE_ADDRESSES, strict=True):
         details = WorkshopDetails(
             title=title,
             description=(
@@ -178,6 +185,7 @@ def load_demo_round_tables(now: datetime) -> list[Workshop]:
             start=time(10, 0),
             end=time(15, 30),
             venue=venue,
+            address=address,
             capacity=ROUND_TABLE_PLACES,
             closes_on=today - timedelta(days=2),
             prefer_managers=True,

@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
-    IntegerField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from skillsreg.accounts.rules import SECTOR_LABELS
-from skillsreg.core.forms import GovDateField, GovForm
+from skillsreg.core.forms import GovDateField, GovForm, WholeNumberField
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -56,9 +56,10 @@ def _codes(text: str | None) -> list[str]:
     return [code for code in re.split(r"[\s,]+", text or "") if code]
 
 
-def _optional_number(label: str, description: str, top: int) -> IntegerField:
-    return IntegerField(
+def _optional_number(label: str, description: str, top: int) -> WholeNumberField:
+    return WholeNumberField(
         label,
+        invalid=f"{label} must be a whole number, like 10",
         description=description,
         widget=GovTextInput(),
         validators=[
@@ -101,9 +102,16 @@ class WorkshopForm(GovForm):
         widget=GovTextInput(),
         validators=[Length(max=300, message="Venue must be 300 characters or fewer")],
     )
+    address = StringField(
+        "Full address (optional)",
+        description="Building, street, town and postcode, so people can find the venue",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="Address must be 1000 characters or fewer")],
+    )
     is_online = BooleanField("The workshop is online", widget=GovCheckboxInput())
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         "Number of places",
+        invalid="Enter the number of places as a whole number, like 20",
         widget=GovTextInput(),
         validators=[
             InputRequired(message="Enter the number of places"),
@@ -146,6 +154,8 @@ class WorkshopForm(GovForm):
     one_place_per_person = BooleanField(
         "Give each person a place at one workshop at most", widget=GovCheckboxInput()
     )
+    # The closing date (ISO) the organiser was warned would close the workshop now.
+    closing_confirmed = HiddenField()
     submit = SubmitField("Save workshop", widget=GovSubmitInput())
 
     def values(self) -> dict[str, Any]:
@@ -158,6 +168,8 @@ class WorkshopForm(GovForm):
         data["target_skill_codes"] = _codes(data["target_skill_codes"])
         data["description"] = data["description"] or ""
         data["venue"] = data["venue"] or ""
+        data["address"] = data["address"] or ""
+        data.pop("closing_confirmed", None)
         return data
 
 
@@ -201,8 +213,9 @@ class AnswersForm(GovForm):
         choices=[("yes", "Yes"), ("no", "No")],
         validators=[InputRequired(message="Select yes if you have managed web teams")],
     )
-    years_managing = IntegerField(
+    years_managing = WholeNumberField(
         "For how many years?",
+        invalid="Enter the number of years as a whole number, like 3",
         widget=GovTextInput(),
         validators=[
             Optional(),
@@ -227,6 +240,17 @@ class AnswersForm(GovForm):
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The years are asked only of someone who answers yes; otherwise what was typed goes."""
+        years = self.years_managing
+        if self.manages_web_team.data != "yes":
+            years.data, years.raw_data, years.process_errors = None, [], []
+        valid = super().validate(extra_validators)
+        if self.manages_web_team.data == "yes" and years.data is None and not years.errors:
+            years.errors = ["Enter how many years you have managed web teams"]
+            return False
+        return valid
+
 
 class ConfirmForm(GovForm):
     submit = SubmitField("Send", widget=GovSubmitInput())
@@ -248,6 +272,11 @@ class RankForm(GovForm):
 
 def rank_form(workshops: list[tuple[int, str]], **kwargs: Any) -> RankForm:
     """A ranking form with a rank and an availability question for each chosen workshop."""
+    return rank_form_class(workshops)(**kwargs)
+
+
+def rank_form_class(workshops: list[tuple[int, str]]) -> type[RankForm]:
+    """The class of a ranking form for these workshops (ids and titles)."""
     numbers = [(str(n), str(n)) for n in range(1, len(workshops) + 1)]
 
     class Ranking(RankForm):
@@ -274,4 +303,4 @@ def rank_form(workshops: list[tuple[int, str]], **kwargs: Any) -> RankForm:
                 validators=[InputRequired(message=f"Select yes if you can attend {name}")],
             ),
         )
-    return Ranking(**kwargs)
+    return Ranking

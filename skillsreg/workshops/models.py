@@ -65,6 +65,7 @@ class Workshop(db.Model):  # type: ignore[name-defined]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     venue: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_online: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int]
     closes_at: Mapped[datetime]
@@ -95,6 +96,14 @@ class Workshop(db.Model):  # type: ignore[name-defined]
     @property
     def is_published(self) -> bool:
         return self.status is WorkshopStatus.PUBLISHED
+
+    @property
+    def full_venue(self) -> str:
+        """Where it happens, in one line: "Online", or the venue and its full address."""
+        if self.is_online:
+            return "Online"
+        lines = [self.venue, *(self.address or "").splitlines()]
+        return ", ".join(line.strip() for line in lines if line.strip())
 
     def is_open(self, now: datetime) -> bool:
         """Published and still taking expressions of interest."""

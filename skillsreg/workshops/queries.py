@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, VersionStatus
-from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopStatus
+from skillsreg.workshops.models import (
+    Choice,
+    ChoiceStatus,
+    ExpressionOfInterest,
+    Workshop,
+    WorkshopStatus,
+)
 
 LONDON = ZoneInfo("Europe/London")
 FRAMEWORK_SLUG = "web-professionals"
@@ -121,3 +127,19 @@ def choice_label(workshop: Workshop) -> str:
     """How a workshop is named in a list of choices: title, date and place."""
     where = "Online" if workshop.is_online else workshop.venue
     return f"{workshop.title}, {long_date(workshop.starts_at)}, {where}"
+
+
+def applicant_count(workshop: Workshop) -> int:
+    """How many people have chosen the workshop and not withdrawn (they hear of a new date)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(ExpressionOfInterest.user_id)))
+            .join(Choice, Choice.eoi_id == ExpressionOfInterest.id)
+            .where(
+                Choice.workshop_id == workshop.id,
+                Choice.status == ChoiceStatus.APPLIED,
+                ExpressionOfInterest.withdrawn_at.is_(None),
+            )
+        )
+        or 0
+    )

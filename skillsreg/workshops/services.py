@@ -26,7 +26,7 @@ from skillsreg.workshops.models import (
     WorkshopStatus,
 )
 from skillsreg.workshops.offers.cancellation import cancel_places
-from skillsreg.workshops.offers.emails import send_updated_invitations
+from skillsreg.workshops.offers.emails import send_closing_date_changed, send_updated_invitations
 from skillsreg.workshops.offers.services import release_places
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +52,7 @@ class WorkshopDetails:
     closes_on: date
     description: str = ""
     venue: str = ""
+    address: str = ""
     is_online: bool = False
     eligible_sectors: list[str] = field(default_factory=lambda: [s.value for s in Sector])
     target_version_id: int | None = None
@@ -129,6 +130,7 @@ def _apply(workshop: Workshop, details: WorkshopDetails) -> None:
     workshop.ends_at = london_time(details.day, details.end)
     workshop.closes_at = closing_time(details.closes_on)
     workshop.venue = details.venue.strip()
+    workshop.address = details.address.strip()
     workshop.is_online = details.is_online
     workshop.capacity = details.capacity
     workshop.eligible_sectors = list(details.eligible_sectors)
@@ -155,13 +157,17 @@ def create_workshop(*, actor: User | None, details: WorkshopDetails, now: dateti
 
 
 def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: datetime) -> Workshop:
-    """Change a workshop; a change of time or place bumps its calendar sequence."""
+    """Change a workshop; a change of time or place bumps its calendar sequence, and a new
+    closing date is emailed to the people who applied."""
     if workshop.status is WorkshopStatus.CANCELLED:
         raise WorkshopError("This workshop has been cancelled and cannot be changed")
     _check_details(details)
-    before = (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    before = (workshop.starts_at, workshop.ends_at, workshop.full_venue)
+    closed_before = workshop.closes_at
     _apply(workshop, details)
-    changed = before != (workshop.starts_at, workshop.ends_at, workshop.venue, workshop.is_online)
+    if workshop.is_published and workshop.closes_at != closed_before:
+        send_closing_date_changed(workshop, now=now)
+    changed = before != (workshop.starts_at, workshop.ends_at, workshop.full_venue)
     if changed:
         workshop.sequence += 1
     workshop.updated_at = now
@@ -170,6 +176,11 @@ def update_workshop(workshop: Workshop, *, details: WorkshopDetails, now: dateti
         # Calendars replace the event they hold with the one of the higher sequence.
         send_updated_invitations(workshop, now=now)
     return workshop
+
+
+def closes_into_the_past(workshop: Workshop, closes_on: date, *, now: datetime) -> bool:
+    """Whether this closing date would close a workshop that is still taking interest."""
+    return workshop.is_open(now) and closing_time(closes_on) <= now
 
 
 def publish_workshop(workshop: Workshop, *, now: datetime) -> Workshop:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from skillsreg.accounts.confirmed import confirmed_required
@@ -132,7 +132,9 @@ def _form_data(workshop: Workshop) -> dict[str, Any]:
 def edit_workshop(slug: str):
     workshop = _workshop_or_404(slug)
     form = _workshop_form(data=_form_data(workshop))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    closing_warning = valid and _closing_unconfirmed(workshop, form)
+    if valid and not closing_warning:
         try:
             details = WorkshopDetails.from_form(form.values())
             services.update_workshop(workshop, details=details, now=utcnow())
@@ -143,7 +145,25 @@ def edit_workshop(slug: str):
             flash("Workshop saved", "success")
             return redirect(url_for("workshops.show_workshop", slug=workshop.slug))
     title = f"Change {workshop.title}"
-    return render_template("workshops/edit_workshop.html", form=form, title=title)
+    return render_template(
+        "workshops/edit_workshop.html",
+        form=form,
+        title=title,
+        workshop=workshop,
+        closing_warning=closing_warning,
+        applicants=queries.applicant_count(workshop),
+    )
+
+
+def _closing_unconfirmed(workshop: Workshop, form: WorkshopForm) -> bool:
+    """A closing date in the past closes the workshop now: ask once more before saving it."""
+    closes_on = form.closes_on.data
+    if not services.closes_into_the_past(workshop, closes_on, now=utcnow()):
+        return False
+    if form.closing_confirmed.data == closes_on.isoformat():
+        return False
+    form.closing_confirmed.data = closes_on.isoformat()
+    return True
 
 
 @bp.route("/<slug>/publish", methods=["GET", "POST"])
@@ -192,6 +212,8 @@ def express_interest():
     eoi = services.current_interest(current_user, now=now)
     workshops = queries.open_workshops_for(current_user, now=now)
     chosen = [c.workshop_id for c in eoi.choices] if eoi else []
+    # "Express interest" on a workshop's page starts with that workshop chosen.
+    chosen += [w.id for w in workshops if w.slug == request.args.get("workshop")]
     form = ChooseWorkshopsForm(
         data={
             "workshop_ids": chosen,
@@ -267,6 +289,8 @@ def answer_questions():
     if form.validate_on_submit():
         values = _without_submit(form)
         values["manages_web_team"] = values["manages_web_team"] == "yes"
+        if not values["manages_web_team"]:
+            values["years_managing"] = None  # asked only of those who said yes
         consent = values.pop("consent_fields") or []
         try:
             services.answer_questions(eoi, now=utcnow(), **values)

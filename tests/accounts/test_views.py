@@ -79,9 +79,9 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_offsite(client, create_
     data = {"email": "sam@example.gov.uk", "password": DEFAULT_PASSWORD}
     assert client.post("/sign-in?next=/account/password", data=data).location == "/account/password"
     client.post("/sign-out")
-    assert client.post("/sign-in?next=https://evil.example/", data=data).location == "/account"
+    assert client.post("/sign-in?next=https://evil.example/", data=data).location == "/home"
     client.post("/sign-out")
-    assert client.post("/sign-in?next=//evil.example/", data=data).location == "/account"
+    assert client.post("/sign-in?next=//evil.example/", data=data).location == "/home"
 
 
 def test_the_session_changes_at_sign_in(client, create_user):

@@ -28,7 +28,7 @@ def test_the_start_page_offers_the_main_journeys(client):
 
 def test_signed_in_people_see_their_account_and_sign_out(client, login_as, member):
     login_as(member)
-    page = check_page(client.get("/"))
+    page = check_page(client.get("/home"))
     assert page.find("a", href="/account") is not None
     assert page.select_one("form[action='/sign-out'] button").get_text(strip=True) == "Sign out"
 

@@ -58,7 +58,7 @@ def test_a_newcomer_signs_up_from_the_start_page_then_signs_out_and_in(
     expect(navigation.get_by_role("link", name="Sign in")).to_be_visible()
 
     sign_in(page, person.email, person.password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     expect(navigation.get_by_role("link", name=f"Your account ({person.name})")).to_be_visible()
 
 
@@ -111,7 +111,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_which_then_expires(
 
     sign_out(page)
     sign_in(page, person.email, "a different walk along the river")
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
 
     visit(page, link.group(), status=410, heading="This link has expired")
 
@@ -124,7 +124,7 @@ def test_an_administrator_makes_a_member_an_organiser(
     sign_up(member, person, live_server.mailbox)
     admin = new_page()
     sign_in(admin, live_server.admin_email, live_server.admin_password)
-    expect_page(admin, "Your account")
+    expect_page(admin, "Your home")
 
     visit(admin, "/admin/users", heading="Accounts")
     admin.get_by_role("link", name=f"Change role for {person.name}").click()
@@ -202,5 +202,7 @@ def test_signing_up_out_and_in_works_without_javascript(
     sign_out(page)
     sign_in(page, person.email, person.password)
 
+    expect_page(page, "Your home")
+    page.get_by_role("link", name=re.compile(r"^Your account")).click()
     expect_page(page, "Your account")
     expect(summary_value(page, "Email address")).to_have_text(person.email)

@@ -54,10 +54,10 @@ def test_anyone_browses_the_framework_compares_versions_and_downloads_it(
     role.click()
     expect_page(page, role_name)
 
-    # Version 1.1.0 is in consultation: anyone sees it listed, but members read it.
+    # Version 1.1.0 is in consultation: anyone reads it and what changed; comments need sign-in.
     visit(page, f"/frameworks/{SLUG}")
     page.get_by_role("link", name="What changed since 1.0.0").click()
-    expect_page(page, "Sign in")
+    expect_page(page, "Changes from version 1.0.0 to 1.1.0")
 
     visit(page, f"/frameworks/{SLUG}/1.0.0")
     with page.expect_download() as download_info:
@@ -102,7 +102,9 @@ def test_a_member_assesses_themselves_as_a_web_manager_and_downloads_the_profile
     visit(page, "/assessments/")
     page.get_by_role("button", name="Start a new self-assessment").click()
     expect_page(page, "Start a self-assessment")
-    page.get_by_label("Role and role level").select_option(label="Web manager: Web manager")
+    page.get_by_role("group", name="Web manager", exact=True).get_by_label(
+        "Web manager", exact=True
+    ).check()
     page.get_by_role("button", name="Start").click()
     expect_page(page, "Your self-assessment")
     expect(page.locator(".govuk-summary-list")).to_contain_text("0 of 12 skills rated")
@@ -195,7 +197,7 @@ def test_a_member_comments_on_the_consultation_and_an_organiser_addresses_it(
 
     organiser = new_page()
     sign_in(organiser, live_server.admin_email, live_server.admin_password)
-    expect_page(organiser, "Your account")
+    expect_page(organiser, "Your home")
     visit(organiser, f"/frameworks/{SLUG}/1.1.0")
     organiser.get_by_role("link", name=re.compile(r"^Read and respond to comments")).click()
     expect_page(organiser, "Comments on version 1.1.0")
@@ -275,7 +277,7 @@ def test_an_organiser_edits_the_consultation_release_notes_and_publishes_it(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server.admin_email, live_server.admin_password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     # 1.1.0 is still editable, so the service offers no second draft from 1.0.0.
     visit(page, f"/frameworks/{SLUG}/1.0.0", heading="Version 1.0.0")
     expect(page.get_by_role("button", name="Draft the next version")).to_have_count(0)
@@ -315,7 +317,7 @@ def test_a_member_carries_their_assessment_forward_to_the_newly_published_versio
 ) -> None:
     # Runs after the publishing journey above: 1.1.0 is now the latest published version.
     sign_in(page, GRACE.email, GRACE.password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     check_accessibility(page)
     visit(page, "/assessments/", heading="Your self-assessments")
     page.get_by_role("link", name=re.compile(r"^Carry your .* assessment forward$")).click()

@@ -30,7 +30,7 @@ def test_an_organiser_uploads_a_document_and_anyone_downloads_it(
     title = f"Accessibility audit checklist {secrets.token_hex(3)}"
     organiser = new_page()
     sign_in(organiser, live_server.admin_email, live_server.admin_password)
-    expect_page(organiser, "Your account")
+    expect_page(organiser, "Your home")
     visit(organiser, "/library/new", heading="Upload a document")
     organiser.get_by_label("Title").fill(title)
     organiser.get_by_label("Summary").fill("What we check before a council site goes live.")

@@ -121,7 +121,7 @@ def test_a_member_accepts_an_offered_place_from_the_email_and_gets_the_invitatio
     expect_page(stranger, "Your place is confirmed")
 
     sign_in(page, person.email, person.password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     page.goto("/workshops/places")
     expect_page(page, "Your workshop places")
     expect(page.get_by_text("Place accepted")).to_be_visible()

@@ -55,7 +55,7 @@ def test_a_member_agrees_is_published_then_withdraws_and_is_no_longer_served(
 
     admin = new_page()
     sign_in(admin, live_server.admin_email, live_server.admin_password)
-    expect_page(admin, "Your account")
+    expect_page(admin, "Your home")
     register_url = _publish_register(admin)
     table = admin.locator("table.app-register")
     expect(table.get_by_role("row").filter(has_text=person.name)).to_contain_text(

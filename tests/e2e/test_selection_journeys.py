@@ -77,7 +77,7 @@ def test_an_organiser_runs_a_round_locks_someone_out_runs_again_and_confirms(
     manager, newcomer = f"Mina Manager {tag}", f"Noor Newcomer {tag}"
     load_applicants(e2e_database_url, tag, [(manager, 8), (newcomer, 0)])
     sign_in(page, live_server.admin_email, live_server.admin_password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
 
     visit(page, "/workshops/organise/rounds/", heading="Selection rounds")
     page.get_by_role("button", name="Open a round").click()

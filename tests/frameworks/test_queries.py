@@ -124,7 +124,7 @@ class Viewer:
     [
         (VersionStatus.PUBLISHED, Viewer(), queries.Access.ALLOWED),
         (VersionStatus.RETIRED, Viewer(), queries.Access.ALLOWED),
-        (VersionStatus.CONSULTATION, Viewer(), queries.Access.SIGN_IN),
+        (VersionStatus.CONSULTATION, Viewer(), queries.Access.ALLOWED),
         (VersionStatus.CONSULTATION, Viewer(signed_in=True), queries.Access.ALLOWED),
         (VersionStatus.DRAFT, Viewer(), queries.Access.HIDDEN),
         (VersionStatus.DRAFT, Viewer(signed_in=True), queries.Access.HIDDEN),

@@ -190,11 +190,19 @@ def test_organisers_see_a_draft_marked_as_a_draft(client, login_as, organiser, d
     assert "Only organisers can see it" in page.select_one(".govuk-notification-banner").text
 
 
-def test_people_must_sign_in_to_read_a_version_in_consultation(client, consultation):
-    response = client.get(f"{BASE}/1.1.0")
+def test_anyone_reads_a_version_in_consultation_and_is_asked_to_sign_in_to_comment(
+    client, consultation
+):
+    page = check_page(client.get(f"{BASE}/1.1.0"))
 
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in?next=")
+    banner = page.select_one(".govuk-notification-banner")
+    assert banner.find("a", string="Sign in to comment on this version")
+
+
+def test_anyone_sees_what_changed_in_the_consultation(client, consultation):
+    page = check_page(client.get(f"{BASE}/changes"))
+
+    assert page.h1.get_text(strip=True) == "Changes from version 1.0.0 to 1.1.0"
 
 
 def test_members_see_the_consultation_banner_and_their_own_comments(

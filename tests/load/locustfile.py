@@ -104,7 +104,7 @@ class Member(FastHttpUser):
         if page.status_code != 200:
             return False
         soup = _soup(page)
-        options = [o["value"] for o in soup.select("select[name=role_level] option") if o["value"]]
+        options = [o["value"] for o in soup.select("input[name=role_level]") if o["value"]]
         data = {"role_level": options[0], "csrf_token": _token(page)}
         response = self.client.post(
             url, data=data, allow_redirects=False, name="/assessments/new/[slug]"

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 
+from skillsreg.assessments.rules import split_roles
+
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+@bp.context_processor
+def role_choice_helpers() -> dict[str, Any]:
+    return {"split_roles": split_roles}
+
 
 # Each module adds its routes to `bp`.
 from skillsreg.assessments.views import answering, results  # noqa: E402, F401

@@ -20,7 +20,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -31,7 +30,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
-from skillsreg.core.forms import GovDateField, GovForm
+from skillsreg.core.forms import GovDateField, GovForm, WholeNumberField
 from skillsreg.frameworks.validation import DocumentError
 
 if TYPE_CHECKING:
@@ -128,7 +127,8 @@ class EditorForm(GovForm):
 
     lists_form_errors = True
 
-    lock_version = IntegerField(
+    lock_version = WholeNumberField(
+        invalid="Reload the page and make your change again",
         widget=HiddenInput(),
         validators=[InputRequired(message="Reload the page and make your change again")],
     )

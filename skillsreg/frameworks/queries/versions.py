@@ -26,16 +26,16 @@ class Access(enum.Enum):
     """What a viewer may do with a version's pages."""
 
     ALLOWED = "allowed"
-    SIGN_IN = "sign-in"  # signing in would show it: a version open for consultation
     HIDDEN = "hidden"
 
 
 def access_to(version: FrameworkVersion, viewer: Any) -> Access:
-    """Published and retired versions are public; consultation is for members; drafts organisers."""
+    """Published, retired and consultation versions are for everyone to read (commenting needs
+    an account); drafts only for organisers."""
     if version.is_public or getattr(viewer, "is_organiser", False):
         return Access.ALLOWED
     if version.status is VersionStatus.CONSULTATION:
-        return Access.ALLOWED if viewer.is_authenticated else Access.SIGN_IN
+        return Access.ALLOWED
     return Access.HIDDEN
 
 

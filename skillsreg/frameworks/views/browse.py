@@ -33,16 +33,13 @@ def page_title(*parts: str) -> str:
 
 
 def visible_version(slug: str, ref: str) -> FrameworkVersion:
-    """The version a URL names if this person may see it; 404, or sign in to see it."""
+    """The version a URL names if this person may see it, else 404."""
     framework = queries.find_framework(slug) or abort(404)
     return _authorised(queries.pick_version(framework, ref) or abort(404))
 
 
 def _authorised(version: FrameworkVersion) -> FrameworkVersion:
-    access = queries.access_to(version, current_user)
-    if access is Access.SIGN_IN:
-        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
-    if access is Access.HIDDEN:
+    if queries.access_to(version, current_user) is Access.HIDDEN:
         abort(404)
     return version
 

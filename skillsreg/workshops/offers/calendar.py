@@ -70,7 +70,7 @@ def build_invitation(
     give_up = f"If you cannot come, give up your place on the site: {give_up_url}"
     parts = [workshop.description, url, "" if cancel or not give_up_url else give_up]
     event.add("description", "\n\n".join(part for part in parts if part).strip())
-    event.add("location", "Online" if workshop.is_online else workshop.venue)
+    event.add("location", workshop.full_venue)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     organiser = icalendar.vCalAddress(f"mailto:{organiser_email}")

@@ -168,3 +168,25 @@ def send_updated_invitations(workshop: Workshop, *, now: datetime) -> int:
         sent += 1
     db.session.flush()
     return sent
+
+
+def send_closing_date_changed(workshop: Workshop, *, now: datetime) -> int:
+    """Tell everyone who has chosen the workshop, and not withdrawn, its new closing date."""
+    people = {
+        choice.eoi.user
+        for choice in workshop.choices
+        if choice.status is ChoiceStatus.APPLIED and choice.eoi.withdrawn_at is None
+    }
+    for user in sorted(people, key=lambda person: person.id):
+        queue_mail(
+            to=user.email,
+            subject=subject_line(f"New closing date: {workshop.title}"),
+            template="closing_date_changed",
+            user=user,
+            workshop=workshop,
+            closing=queries.closing_text(workshop),
+            has_closed=workshop.closes_at <= now,
+            applications_url=external_url("workshops.list_applications"),
+            **mail_helpers(),
+        )
+    return len(people)

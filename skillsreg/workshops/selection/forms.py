@@ -8,23 +8,24 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import (
     FloatField,
     HiddenField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp
 
-from skillsreg.core.forms import GovForm
+from skillsreg.core.forms import GovForm, NumberField, WholeNumberField
 from skillsreg.workshops import allocation
 from skillsreg.workshops.selection.rules import WEIGHT_LABELS
 
 DEFAULT_WEIGHTS = allocation.Weights()
+RELOAD = "Something went wrong with the page: reload it and try again"
 
 
 def _weight(name: str) -> FloatField:
-    return FloatField(
+    return NumberField(
         WEIGHT_LABELS[name],
+        invalid=f"Enter a weight for: {WEIGHT_LABELS[name].lower()} as a number, like 2.5",
         widget=GovTextInput(),
         default=getattr(DEFAULT_WEIGHTS, name),
         validators=[
@@ -51,8 +52,9 @@ class OpenRoundForm(GovForm):
         validate_choice=False,
         validators=[InputRequired(message="Select at least one workshop")],
     )
-    max_places_per_person = IntegerField(
+    max_places_per_person = WholeNumberField(
         "Most places one person may be given in this round",
+        invalid="Enter the most places one person may be given as a whole number, like 1",
         widget=GovTextInput(),
         default=1,
         validators=[
@@ -60,8 +62,9 @@ class OpenRoundForm(GovForm):
             NumberRange(min=1, max=50, message="Enter a number of places from 1 to 50"),
         ],
     )
-    min_per_target_role = IntegerField(
+    min_per_target_role = WholeNumberField(
         "Minimum number of people from each target role",
+        invalid="Enter the minimum number of people per target role as a whole number, like 2",
         description="A soft minimum: a shortfall is reported, never an error. 0 for none.",
         widget=GovTextInput(),
         default=0,
@@ -70,8 +73,9 @@ class OpenRoundForm(GovForm):
             NumberRange(min=0, max=1000, message="Enter a minimum from 0 to 1,000"),
         ],
     )
-    time_limit = FloatField(
+    time_limit = NumberField(
         "Time limit for the optimiser (seconds)",
+        invalid="Enter the time limit as a number of seconds, like 10",
         widget=GovTextInput(),
         default=10.0,
         validators=[
@@ -95,8 +99,9 @@ class OpenRoundForm(GovForm):
 
 
 class RunRoundForm(GovForm):
-    seed = IntegerField(
+    seed = WholeNumberField(
         "Tie-breaking seed (optional)",
+        invalid="Enter the seed as a whole number, like 42, or leave it blank",
         description="Leave blank for a random seed; it is recorded either way",
         widget=GovTextInput(),
         validators=[
@@ -108,9 +113,17 @@ class RunRoundForm(GovForm):
 
 
 class LockForm(GovForm):
-    user_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
-    workshop_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
-    kind = HiddenField(validators=[InputRequired(), AnyOf(["in", "out"])])
+    # Hidden: only a forged or damaged post gets these wrong.
+    user_id = HiddenField(
+        validators=[
+            InputRequired(message=RELOAD),
+            Regexp(r"^\d{1,9}$", message=RELOAD),
+        ]
+    )
+    workshop_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message=RELOAD)])
+    kind = HiddenField(
+        validators=[InputRequired(message=RELOAD), AnyOf(["in", "out"], message=RELOAD)]
+    )
 
 
 class RemoveLockForm(GovForm):

@@ -13,6 +13,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
+from skillsreg.core.templating import pluralise
 from skillsreg.extensions import db
 from skillsreg.workshops import queries as workshop_queries
 from skillsreg.workshops.selection import queries, services
@@ -24,13 +25,26 @@ from skillsreg.workshops.selection.forms import (
     RunRoundForm,
 )
 from skillsreg.workshops.selection.models import LockKind, SelectionRound, SelectionRun
+from skillsreg.workshops.selection.rules import WEIGHT_LABELS
 
 bp = Blueprint("selection", __name__, url_prefix="/workshops/organise/rounds")
 
 
+# The limits in a round's weights, in words (the form does not ask for them).
+LIMIT_LABELS = {
+    "rank_horizon": "Choices that earn preference points (first choice to this one)",
+    "years_cap": "Years of managing counted at most",
+    "skill_level_cap": "Skill level counted at most",
+}
+
+
 @bp.context_processor
 def display_helpers() -> dict[str, Any]:
-    return {"long_date": workshop_queries.long_date, "clock": workshop_queries.clock}
+    return {
+        "long_date": workshop_queries.long_date,
+        "clock": workshop_queries.clock,
+        "weight_labels": {**WEIGHT_LABELS, **LIMIT_LABELS},
+    }
 
 
 def _round_or_404(round_id: int) -> SelectionRound:
@@ -221,7 +235,8 @@ def confirm_round(round_id: int):
             add_domain_error(form, error, field="submit")
         else:
             db.session.commit()
-            flash(f"{len(outcome.offered)} places offered", "success")
+            offered = len(outcome.offered)
+            flash(f"{offered} {pluralise(offered, 'place')} offered", "success")
             return redirect(url_for("selection.show_round", round_id=round_.id))
     return render_template(
         "workshops/selection/confirm_round.html",

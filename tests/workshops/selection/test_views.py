@@ -147,7 +147,7 @@ def test_a_run_shows_its_outcome_places_and_every_applicants_why(
     assert response.status_code == 302
     page = check_page(client.get(response.location), title="November round")
     text = page.get_text(" ", strip=True)
-    assert "Proven optimal" in text
+    assert "This is the best selection possible under the rules of the round." in text
     assert "HiGHS" in text
     assert "42" in text
     assert round_.latest_run.input_hash in text
@@ -465,5 +465,28 @@ def test_a_run_stopped_at_the_time_limit_reports_its_gap(
 
     page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"))
 
-    assert "Stopped at the time limit" in page.text
-    assert "within 3.75% of the optimum" in page.text
+    assert "The optimiser stopped at its time limit." in page.text
+    assert "within 3.75% of the best possible" in page.text
+
+
+def test_the_round_page_speaks_plainly_and_keeps_the_solver_in_details(
+    client, login_as, organiser, round_with_people
+):
+    round_ = round_with_people[0]
+    login_as(organiser)
+    client.post(f"/workshops/organise/rounds/{round_.id}/run", data={"seed": "42"})
+
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"))
+
+    h1 = page.select_one("h1")
+    assert h1.find(class_="govuk-tag") is None
+    assert page.select_one("h1 + p .govuk-tag").get_text(strip=True) == "Open"
+    assert "Each person can be offered 1 place at most" in page.get_text()
+    details = " ".join(d.get_text(" ", strip=True) for d in page.select(".govuk-details"))
+    for technical in ("Gap to the optimum", "Input hash", "HiGHS", "Choices that earn preference"):
+        assert technical in details
+    outside = page.select_one("main").get_text(" ", strip=True)
+    for detail in page.select(".govuk-details"):
+        outside = outside.replace(detail.get_text(" ", strip=True), "")
+    assert "rank horizon" not in outside.lower()
+    assert round_.latest_run.input_hash not in outside

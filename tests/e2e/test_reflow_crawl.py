@@ -1,0 +1,219 @@
+"""Every page each actor can reach fits a 320 px screen, with JavaScript on and off, and passes
+axe-core at 320 px and 1280 px.
+
+The crawl starts at the home page and the known entry points, follows the service's own links
+(not downloads, not sign-out) and is bounded: a few pages per URL pattern, so a framework's many
+skill pages count once or twice. A member with a submitted assessment, an application and an
+offer, and a confirmed selection round are seeded first so their pages are reached too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter, deque
+from collections.abc import Iterator
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.e2e.conftest import LiveServer, server_environment
+from tests.e2e.helpers import ROOT, SCREENSHOTS, audit, check_accessibility, sign_in
+
+pytestmark = pytest.mark.e2e
+
+MEMBER_EMAIL = "crawl.member@example.gov.uk"
+ORGANISER_EMAIL = "crawl.organiser@example.gov.uk"
+PASSWORD = "a crawl through every page"
+ENTRY_POINTS = {
+    "anonymous": ["/", "/frameworks", "/workshops/", "/register/", "/library/", "/sign-up"],
+    "member": [
+        "/",
+        "/assessments/",
+        "/workshops/applications",
+        "/workshops/interest",
+        "/account",
+        "/account/data",
+        "/workshops/places",
+    ],
+    "organiser": ["/", "/workshops/manage", "/workshops/rounds", "/library/targets/new"],
+    "administrator": ["/", "/admin/users", "/admin/outbox", "/frameworks"],
+}
+COLLECTIONS = {"frameworks", "categories", "roles", "skills", "documents", "targets"}
+PER_PATTERN = 2  # pages per URL pattern (the same template with other data)
+MOST_PAGES = 60  # per actor and mode: keeps the test to minutes on a small machine
+SKIPPED = re.compile(
+    r"/sign-out|/download|\.(pdf|ya?ml|json|csv|ics|zip|docx?|xlsx?|odt|txt)$|/files?/|/export|"
+    r"/feed|/api/|/healthz|/static/|/assets/|\?next="
+)
+
+SEED = """
+from datetime import timedelta
+from skillsreg.app import create_app
+from skillsreg.accounts.rules import Role, Sector
+from skillsreg.accounts.services import find_user_by_email, register_user
+from skillsreg.assessments import services as assessments
+from skillsreg.core.db import utcnow
+from skillsreg.extensions import db
+from skillsreg.frameworks.models import Framework
+from skillsreg.frameworks.services import latest_published
+from skillsreg.workshops import services as workshops
+from skillsreg.workshops.demo import load_demo_round_tables
+from skillsreg.workshops.selection import services as selection
+
+MEMBER, ORGANISER, PASSWORD = {member!r}, {organiser!r}, {password!r}
+
+with create_app().app_context():
+    if find_user_by_email(MEMBER) is None:
+        now = utcnow()
+        people = dict(organisation="Kirklees Council", sector=Sector.PUBLIC,
+                      now=now - timedelta(days=20))
+        member = register_user(name="Casey Crawl", email=MEMBER, password=PASSWORD,
+            job_title="Web manager", web_groups=["web-manager"], **people)
+        organiser = register_user(name="Olu Organiser", email=ORGANISER, password=PASSWORD,
+            job_title="Programme manager", web_groups=[], role=Role.ORGANISER, **people)
+        framework = db.session.scalars(db.select(Framework)).first()
+        version = latest_published(framework)
+        role = version.roles[0]
+        done = assessments.start_assessment(user=member, version=version, role_code=role.code,
+            role_level_code=role.levels[0].code, now=now)
+        answer = assessments.Answer(choice="1", evidence="Ran the council website.")
+        answers = {{r.skill_code: answer for r in done.ratings}}
+        assessments.save_ratings(done, answers, now=now)
+        assessments.submit_assessment(done, now=now)
+        assessments.create_share_link(done, now=now)
+        assessments.start_assessment(user=member, version=version, role_code=role.code,
+            role_level_code=role.levels[-1].code, now=now)
+        tables = load_demo_round_tables(now)
+        opened = now - timedelta(days=14)
+        eoi = workshops.start_interest(member, now=opened)
+        workshops.choose_workshops(eoi, workshop_ids=[w.id for w in tables],
+            wants_to_comment_on_draft=False, now=opened)
+        workshops.rank_choices(eoi, ranks={{w.id: n for n, w in enumerate(tables, 1)}},
+            availability={{w.id: True for w in tables}}, now=opened)
+        workshops.answer_questions(eoi, experience="Runs the council website.\\r\\n\\r\\nAnd more.",
+            manages_web_team=True, years_managing=30, share_assessment=True, access_needs=None,
+            now=opened)
+        workshops.submit_interest(eoi, now=opened)
+        round_ = selection.open_round(workshops=tables, title="Round tables",
+            max_places_per_person=1, min_per_target_role=0, time_limit=10.0, weights={{}},
+            actor=organiser, now=now)
+        run = selection.run_round(round_, seed=7, actor=organiser, now=now)
+        selection.confirm_round(round_, run, actor=organiser, now=now)
+        db.session.commit()
+"""
+
+
+@pytest.fixture(scope="session")
+def seeded(e2e_database_url: str, live_server: LiveServer) -> LiveServer:
+    """The server with the crawl's member, organiser and confirmed selection round."""
+    env = server_environment(e2e_database_url, base_url=live_server.url, mail_port=0)
+    script = SEED.format(member=MEMBER_EMAIL, organiser=ORGANISER_EMAIL, password=PASSWORD)
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"seeding failed:\n{result.stdout}{result.stderr}"
+    return live_server
+
+
+def pattern(path: str) -> str:
+    """The template a path is likely drawn with: codes, numbers and slugs generalised."""
+    parts = []
+    for segment in path.strip("/").split("/"):
+        generic = re.fullmatch(r"[A-Z0-9-]+", segment) or re.search(r"\d", segment)
+        after_collection = bool(parts) and parts[-1] in COLLECTIONS and segment != "new"
+        parts.append("*" if generic or after_collection else segment)
+    return "/" + "/".join(parts)
+
+
+def crawl(page: Page, origin: str, starts: list[str]) -> Iterator[str]:
+    """Visit the service's pages breadth first from `starts`; yield each path once loaded."""
+    queue = deque(starts)
+    seen: set[str] = set()
+    per_pattern: Counter[str] = Counter()
+    visited = 0
+    while queue and visited < MOST_PAGES:
+        path = queue.popleft()
+        shape = pattern(urlsplit(path).path)
+        if path in seen or SKIPPED.search(path) or per_pattern[shape] >= PER_PATTERN:
+            continue
+        seen.add(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError:  # a download rather than a page
+            continue
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        per_pattern[shape] += 1
+        visited += 1
+        yield path
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            url = urldefrag(href).url
+            parts = urlsplit(url)
+            if url.startswith(origin):
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def sign_in_as(page: Page, live_server: LiveServer, actor: str) -> None:
+    emails = {
+        "member": (MEMBER_EMAIL, PASSWORD),
+        "organiser": (ORGANISER_EMAIL, PASSWORD),
+        "administrator": (live_server.admin_email, live_server.admin_password),
+    }
+    if actor in emails:
+        sign_in(page, *emails[actor])
+        page.wait_for_load_state("load")
+        check_accessibility(page)
+
+
+def crawl_at(browser: Browser, server: LiveServer, actor: str, **options: object) -> list[str]:
+    """Crawl as `actor`, checking each page with axe; return the pages wider than the screen."""
+    context = browser.new_context(base_url=server.url, **options)  # type: ignore[arg-type]
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page_audit = audit(page, scripts=bool(options.get("java_script_enabled", True)))
+    width = options["viewport"]["width"]  # type: ignore[index]
+    too_wide: list[str] = []
+    visited: list[str] = []
+    try:
+        sign_in_as(page, server, actor)
+        for path in crawl(page, server.url, ENTRY_POINTS[actor]):
+            visited.append(path)
+            check_accessibility(page)
+            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            if os.environ.get("CRAWL_SCREENSHOTS"):  # every page, to look at one by one
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"\W+", "-", path).strip("-") or "home"
+                mode = "js" if options.get("java_script_enabled", True) else "nojs"
+                shot = SCREENSHOTS / f"crawl-{actor}-{width}-{mode}-{name}.png"
+                page.screenshot(path=shot, full_page=True)
+            if scrolled > width:
+                too_wide.append(f"{path} ({scrolled}px)")
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"\W+", "-", path).strip("-") or "home"
+                page.screenshot(path=SCREENSHOTS / f"wide-{actor}-{name}.png", full_page=True)
+    finally:
+        context.close()
+    print(f"\n{actor} at {width}px: {len(visited)} pages: {' '.join(visited)}")
+    assert len(visited) >= 5, visited
+    assert not page_audit.problems, page_audit.problems
+    return too_wide
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js-on", "js-off"])
+@pytest.mark.parametrize("actor", list(ENTRY_POINTS))
+def test_every_page_fits_320_px_and_passes_axe(
+    browser: Browser, seeded: LiveServer, actor: str, scripts: bool
+) -> None:
+    viewport = {"width": 320, "height": 800}
+    too_wide = crawl_at(browser, seeded, actor, viewport=viewport, java_script_enabled=scripts)
+    assert not too_wide, "wider than 320 px:\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("actor", list(ENTRY_POINTS))
+def test_every_page_passes_axe_at_1280_px(browser: Browser, seeded: LiveServer, actor: str) -> None:
+    too_wide = crawl_at(browser, seeded, actor, viewport={"width": 1280, "height": 900})
+    assert not too_wide, "wider than 1280 px:\n" + "\n".join(too_wide)
