@@ -177,12 +177,20 @@ def _offers(user: User) -> list[dict[str, Any]]:
     return [{**_row(o), "workshop": o.choice.workshop.title} for o in offers]
 
 
+def _addresses_of(user: User) -> set[str]:
+    """Every address the person has given: their own, and any they asked to confirm or change to."""
+    asked = db.session.scalars(
+        sa.select(EmailConfirmationToken.email).where(EmailConfirmationToken.user_id == user.id)
+    )
+    return {address.lower() for address in [user.email, *asked]}
+
+
 def _emails_to(user: User) -> list[OutboxMessage]:
-    """Emails sent or waiting to be sent to the person's address."""
+    """Emails sent or waiting to be sent to any address the person has given."""
     return list(
         db.session.scalars(
             sa.select(OutboxMessage)
-            .where(sa.func.lower(OutboxMessage.recipient) == user.email.lower())
+            .where(sa.func.lower(OutboxMessage.recipient).in_(_addresses_of(user)))
             .order_by(OutboxMessage.id)
         )
     )
@@ -222,6 +230,7 @@ def erase_account(
     user.job_title = ""
     user.web_groups = []
     user.region = None
+    user.pending_consent_fields = None
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # nobody knows it
     user.login_id = new_login_id()  # signs every session out
     db.session.execute(sa.delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))

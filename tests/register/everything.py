@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from skillsreg.accounts import confirmation
 from skillsreg.accounts import services as accounts
 from skillsreg.accounts.models import User
 from skillsreg.assessments import services as assessments
@@ -21,6 +22,7 @@ from skillsreg.register.rules import Population, PopulationSpec
 from skillsreg.workshops import services as workshops
 from skillsreg.workshops.selection import services as selection
 from tests.assessments.test_services import import_version, start
+from tests.conftest import DEFAULT_PASSWORD
 
 # Each is written by the person (or is them) and must be gone from every table after erasure.
 WORDS = {
@@ -32,6 +34,7 @@ WORDS = {
     "experience": "Zelda experience running a web team 77c3",
     "access_needs": "Zelda access needs: a hearing loop 0d9e",
     "comment": "Zelda consultation comment on the draft e8f1",
+    "new_email": "zelda.moving.on.3f9b@example.gov.uk",
 }
 
 
@@ -47,7 +50,8 @@ class Everything:
 
 
 def member_who_did_everything(create_user: Callable[..., User], organiser: User) -> Everything:
-    """Sign-up, consent, assessment with evidence and share link, EOI, offer, comment, reset."""
+    """Sign-up, consent, assessment with evidence and share link, EOI, offer, comment, reset,
+    and an address change still waiting for its link."""
     now = utcnow()
     person = create_user(
         name=WORDS["name"],
@@ -110,6 +114,10 @@ def member_who_did_everything(create_user: Callable[..., User], organiser: User)
     accounts.request_password_reset(
         email=person.email, now=now, max_age=timedelta(hours=1), reset_url=lambda t: f"/r/{t}"
     )
+    confirmation.request_email_change(
+        person, new_email=WORDS["new_email"], password=DEFAULT_PASSWORD, now=now,
+        link=lambda t: f"/c/{t}",
+    )  # fmt: skip
     db.session.commit()
     return Everything(person, snapshot, token, version, workshop)
 

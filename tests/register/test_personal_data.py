@@ -178,8 +178,11 @@ def test_the_export_holds_every_row_that_refers_to_the_person(db, create_user, o
         exported = {tuple(row[k] for k in keys) for row in data[section]}
         assert exported == held, name
     assert data["account"]["email"] == WORDS["email"]
-    [email_to] = {m["recipient"] for m in data["emails"]}
-    assert email_to == WORDS["email"]
+    # Emails to the address they asked to change to are theirs too.
+    assert {m["recipient"] for m in data["emails"]} == {WORDS["email"], WORDS["new_email"]}
+    [change] = data["email_confirmations"]
+    assert (change["email"], change["is_change"]) == (WORDS["new_email"], True)
+    assert "token_hash" not in change
     assert {m["subject"] for m in data["emails"]} >= {"Reset your password"}
     [offer] = data["offers"]
     assert (offer["status"], offer["workshop"]) == ("offered", "Everything workshop")
