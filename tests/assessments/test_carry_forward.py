@@ -182,6 +182,10 @@ def test_comparing_across_versions_names_the_relations(client, signed_in, carrie
     doca = text_of(page.find(id="compare-DOCA"))
     assert "After: Not in version 1.1.0" in doca
     assert "Not applicable" not in text_of(page.find("main"))
+    reversed_page = check_page(
+        client.get(f"/assessments/compare?first={carried.id}&second={first.id}")
+    )
+    assert "Split from EDIT" in text_of(reversed_page.find(id="compare-EDIT"))
     history = text_of(check_page(client.get("/assessments/")))
     assert "Web editor or content designer" in history
 

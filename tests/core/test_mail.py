@@ -51,3 +51,25 @@ def test_subjects_are_kept_on_one_line_and_short_enough_for_the_outbox():
     assert len(long) == SUBJECT_LIMIT
     assert long.endswith("\u2026")
     assert one_line("Short", SUBJECT_LIMIT) == "Short"
+
+
+def test_a_calendar_is_also_an_alternative_body_for_meeting_buttons():
+    message = OutboxMessage(
+        recipient="ada@example.gov.uk",
+        subject="Cancelled",
+        body_text="Your place is cancelled.",
+        attachment=CANCEL,
+        attachment_type="text/calendar",
+        attachment_name="invite.ics",
+    )
+
+    email = build_email(message, "skillsreg@test.invalid")
+
+    body = email.get_body(preferencelist=("related", "html", "plain"))
+    alternative = next(p for p in email.walk() if p.get_content_type() == "multipart/alternative")
+    types = [p.get_content_type() for p in alternative.iter_parts()]
+    assert types == ["text/plain", "text/calendar"]
+    calendar = list(alternative.iter_parts())[1]
+    assert (calendar.get_param("method"), calendar.get_param("charset")) == ("CANCEL", "UTF-8")
+    assert calendar.get_content().encode() == CANCEL
+    assert body.get_content().strip() == "Your place is cancelled."

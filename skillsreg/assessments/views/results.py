@@ -73,6 +73,9 @@ def compare_assessments():
         chosen.get(request.args.get("first", "")),
         chosen.get(request.args.get("second", "")),
     )
+    if first and second and first.version.sort_key > second.version.sort_key:
+        # Relations run from a version to its successor, so the older version goes first.
+        first, second = second, first
     return render_template(
         "assessments/compare_assessments.html",
         title="Compare two self-assessments",

@@ -1,4 +1,4 @@
-"""Pure self-assessment logic: gaps against a role profile, carrying ratings to a new version."""
+"""Carrying a self-assessment forward to a new framework version, following the relations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 Doc = dict[str, Any]
-GapStatus = Literal["below", "meets", "above", "not-applicable", "not-required"]
 CarryStatus = Literal["kept", "check-wording", "changed", "split", "merged", "new", "not-rated"]
 
 
@@ -93,78 +92,6 @@ MERGED_NONE_RATED_NOTE = "This skill combines skills you had not rated: rate you
 
 
 @dataclass(frozen=True)
-class Gap:
-    """How a self-rating compares with the level a role expects."""
-
-    status: GapStatus
-    difference: int | None
-
-
-def gap(rating_level: int | None, expected: int | None) -> Gap:
-    """Compare a rating (None: not applicable) with an expected level (None: not required)."""
-    if expected is None:
-        return Gap("not-required", None)
-    if rating_level is None:
-        return Gap("not-applicable", None)
-    difference = rating_level - expected
-    if difference < 0:
-        return Gap("below", difference)
-    return Gap("above" if difference > 0 else "meets", difference)
-
-
-@dataclass
-class GapCounts:
-    """Counts of gap statuses for a group of skills, and how many levels short they fall."""
-
-    below: int = 0
-    meets: int = 0
-    above: int = 0
-    not_applicable: int = 0
-    not_required: int = 0
-    unrated: int = 0
-    shortfall: int = 0
-
-    @property
-    def expected(self) -> int:
-        """How many skills the profile expects in this group."""
-        return self.below + self.meets + self.above + self.not_applicable + self.unrated
-
-    def add(self, status: GapStatus | Literal["unrated"], difference: int | None) -> None:
-        name = status.replace("-", "_")
-        setattr(self, name, getattr(self, name) + 1)
-        if difference is not None and difference < 0:
-            self.shortfall -= difference
-
-
-@dataclass
-class GapSummary:
-    """Gap counts per category code, in the order categories were given, and in total."""
-
-    by_category: dict[str, GapCounts]
-    total: GapCounts
-
-
-def summarise_gaps(
-    ratings: dict[str, int | None], profile: dict[str, int], skill_categories: dict[str, str]
-) -> GapSummary:
-    """Count, per category, the profile skills rated below, at or above the expected level."""
-    by_category = {category: GapCounts() for category in dict.fromkeys(skill_categories.values())}
-    total = GapCounts()
-    # Ratings of skills this version does not have cannot be placed in a category, so skip them.
-    codes = [code for code in dict.fromkeys([*profile, *ratings]) if code in skill_categories]
-    for code in codes:
-        status: GapStatus | Literal["unrated"]
-        if code in ratings:
-            result = gap(ratings[code], profile.get(code))
-            status, difference = result.status, result.difference
-        else:
-            status, difference = "unrated", None
-        by_category[skill_categories[code]].add(status, difference)
-        total.add(status, difference)
-    return GapSummary(by_category, total)
-
-
-@dataclass(frozen=True)
 class RatingIn:
     """A rating from an earlier assessment: a level (None: not applicable) and its evidence."""
 
@@ -242,7 +169,7 @@ def _propose(skill: Doc, old_ratings: dict[str, RatingIn]) -> ProposedRating:
             note = MERGED_NONE_RATED_NOTE
         return ProposedRating(skill["code"], "not-rated", False, None, "", [], True, note)
     # A merged skill proposes the lowest level: the member raises it if they are sure.
-    level = _lowest(level for _, level in sources) if kind == "merged" else sources[0][1]
+    level = lowest_level(level for _, level in sources) if kind == "merged" else sources[0][1]
     note = _merged_note(sources, level) if kind == "merged" else rule.note.format(sources=codes[0])
     applicable = _applicable_level(level, [d["level"] for d in skill["descriptors"]])
     if applicable != level:
@@ -277,7 +204,7 @@ def _merged_note(sources: list[tuple[str, int | None]], level: int | None) -> st
     return f"This skill combines {listed}: the lowest of your levels, {level}, is proposed"
 
 
-def _lowest(levels: Iterable[int | None]) -> int | None:
+def lowest_level(levels: Iterable[int | None]) -> int | None:
     # Not applicable is proposed only when every rated source was not applicable.
     numbers = [level for level in levels if level is not None]
     return min(numbers, default=None)
@@ -309,111 +236,6 @@ def _evidence(rated: list[tuple[str, RatingIn]]) -> str:
 
 def _join(first: str, second: str) -> str:
     return f"{first}. {second}" if first else second
-
-
-Missing = Literal["", "not-in-version", "not-rated"]
-
-
-@dataclass(frozen=True)
-class RatingDelta:
-    """One skill's rating in two assessments (None: not applicable or missing).
-
-    `sources` are the earlier skills it is compared with (through its relation), each with the
-    earlier level; `before_missing`/`after_missing` say why a side has no rating.
-    """
-
-    code: str
-    before: int | None
-    after: int | None
-    relation: str = "unchanged"
-    sources: tuple[tuple[str, int | None], ...] = ()
-    before_missing: Missing = ""
-    after_missing: Missing = ""
-
-
-@dataclass(frozen=True)
-class AssessmentComparison:
-    """How ratings moved between two assessments."""
-
-    rose: list[RatingDelta]
-    fell: list[RatingDelta]
-    same: list[RatingDelta]
-    added: list[RatingDelta]
-    removed: list[RatingDelta]
-
-
-Relations = dict[str, tuple[str, list[str]]]
-
-
-def compare_assessments(
-    a: dict[str, int | None],
-    b: dict[str, int | None],
-    *,
-    relations: Relations | None = None,
-    before_skills: set[str] | None = None,
-    after_skills: set[str] | None = None,
-) -> AssessmentComparison:
-    """Sort skills into rose, fell, same, added (only in b) and removed (only in a).
-
-    `relations` maps each skill of b's version to its (relation, earlier codes) when b is on a
-    newer version than a; without it a skill is compared with the same code. `before_skills` and
-    `after_skills` are the skill codes of each version, to tell "not in version" from "not rated".
-    """
-    result = AssessmentComparison([], [], [], [], [])
-    used: set[str] = set()
-    for code, after in b.items():
-        kind, codes = (relations or {}).get(code, ("unchanged", [code]))
-        used.update(codes)
-        sources = tuple((old, a[old]) for old in codes if old in a)
-        if not sources:
-            known = before_skills is None or any(old in before_skills for old in codes)
-            missing: Missing = "not-rated" if known and kind != "new" else "not-in-version"
-            result.added.append(RatingDelta(code, None, after, kind, (), missing))
-            continue
-        # A merged skill is measured from the lowest earlier level, as carrying forward proposes.
-        before = _lowest(level for _, level in sources) if len(sources) > 1 else sources[0][1]
-        delta = RatingDelta(code, before, after, kind, sources)
-        # Not applicable counts as below every level, so becoming applicable is a rise.
-        before_rank, after_rank = before or 0, after or 0
-        if after_rank > before_rank:
-            result.rose.append(delta)
-        elif after_rank < before_rank:
-            result.fell.append(delta)
-        else:
-            result.same.append(delta)
-    for code, level in a.items():
-        if code in used:
-            continue
-        gone = after_skills is not None and code not in after_skills
-        missing = "not-in-version" if gone else "not-rated"
-        result.removed.append(RatingDelta(code, level, None, after_missing=missing))
-    return result
-
-
-@dataclass(frozen=True)
-class WorkshopSuggestion:
-    """A workshop to suggest: the gap skills it targets and the total shortfall they cover."""
-
-    workshop_id: int
-    skill_codes: list[str]
-    covered: int
-
-
-def suggest_workshops(
-    gaps: dict[str, int], workshops: list[tuple[int, list[str]]], *, limit: int = 3
-) -> list[WorkshopSuggestion]:
-    """Workshops targeting the member's gaps, covering the largest total shortfall first.
-
-    `gaps` maps skill codes to how many levels short the member is; `workshops` are
-    (id, target skill codes) pairs, soonest first, which breaks ties.
-    """
-    suggestions = []
-    for workshop_id, targets in workshops:
-        codes = [code for code in dict.fromkeys(targets) if gaps.get(code, 0) > 0]
-        if codes:
-            covered = sum(gaps[code] for code in codes)
-            suggestions.append(WorkshopSuggestion(workshop_id, codes, covered))
-    return sorted(suggestions, key=lambda s: -s.covered)[:limit]
 
 
 def split_part(descriptor: str, parts: dict[str, str], code: str) -> str:
