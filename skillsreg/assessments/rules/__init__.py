@@ -1,5 +1,6 @@
 """Pure self-assessment logic (no Flask, no SQLAlchemy): gaps, carrying forward, comparing."""
 
+from skillsreg.assessments.rules.access import Audience, audience_of
 from skillsreg.assessments.rules.carrying import (
     CARRY_FORWARD_RULES,
     CARRY_RULES,
@@ -30,11 +31,14 @@ from skillsreg.assessments.rules.gaps import (
     suggest_workshops,
     summarise_gaps,
 )
+from skillsreg.assessments.rules.roles import WEB_GROUP_ROLES, split_roles
 
 __all__ = [
     "CARRY_FORWARD_RULES",
     "CARRY_RULES",
+    "WEB_GROUP_ROLES",
     "AssessmentComparison",
+    "Audience",
     "CarryForwardPlan",
     "CarryRule",
     "CarryStatus",
@@ -49,11 +53,13 @@ __all__ = [
     "RatingIn",
     "Relations",
     "WorkshopSuggestion",
+    "audience_of",
     "carry_forward",
     "compare_assessments",
     "gap",
     "lowest_level",
     "split_part",
+    "split_roles",
     "suggest_workshops",
     "summarise_gaps",
 ]

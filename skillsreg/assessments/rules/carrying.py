@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 Doc = dict[str, Any]
 CarryStatus = Literal["kept", "check-wording", "changed", "split", "merged", "new", "not-rated"]
@@ -264,51 +263,3 @@ def split_part(descriptor: str, parts: dict[str, str], code: str) -> str:
 def _words(text: str) -> set[str]:
     # Short words (the, and, for) say nothing about which part a clause belongs to.
     return {word for word in re.findall(r"[a-z']+", text.lower()) if len(word) > 3}
-
-
-class Audience(enum.Enum):
-    """Why someone may see an assessment: the only three reasons there are."""
-
-    OWNER = "owner"
-    LINK_HOLDER = "link holder"
-    ORGANISER = "organiser"
-
-
-def audience_of(
-    *,
-    owner_id: int,
-    viewer_id: int | None,
-    is_submitted: bool,
-    holds_live_link: bool = False,
-    viewer_is_organiser: bool = False,
-    shared_in_interest: bool = False,
-) -> Audience | None:
-    """Who may see an assessment, its evidence and its PDF; None means nobody else may.
-
-    The owner sees every assessment (drafts too); anyone holding a live share link sees that
-    submitted assessment; organisers (administrators included, with no more rights) see a
-    submitted assessment only while its owner shares it in a submitted expression of interest.
-    """
-    if viewer_id is not None and viewer_id == owner_id:
-        return Audience.OWNER
-    if not is_submitted:
-        return None
-    if holds_live_link:
-        return Audience.LINK_HOLDER
-    if viewer_is_organiser and shared_in_interest:
-        return Audience.ORGANISER
-    return None
-
-
-T = TypeVar("T")
-
-# Kinds of web work asked at sign-up whose role has another code in the framework.
-WEB_GROUP_ROLES = {"content-manager": "content-editor", "analytics": "measurement"}
-
-
-def split_roles(roles: Sequence[T], web_groups: Iterable[str]) -> tuple[list[T], list[T]]:
-    """A framework's roles (anything with a `code`) split into the person's own kinds of web
-    work, given at sign-up, and the others; each part keeps the framework's order."""
-    own = {WEB_GROUP_ROLES.get(code, code) for code in web_groups}
-    mine = [role for role in roles if getattr(role, "code", None) in own]
-    return mine, [role for role in roles if role not in mine]
