@@ -177,8 +177,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # its reader already refuses unprintable characters
         node = loader.get_single_node()
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as error:
@@ -192,7 +193,8 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as error:
         raise DocumentInvalid([DocumentError(filename, _sentence(str(error)))]) from error
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_positions(root: yaml.Node | None) -> dict[str, tuple[int, int]]:

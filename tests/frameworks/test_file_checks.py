@@ -275,3 +275,9 @@ def test_the_upload_page_refuses_a_reworded_skill_with_new_levels(signed_in, db)
     assert "marked reworded, but its levels differ" in message
     assert _count(db) == 1
     assert json.loads(text)  # the file itself was valid JSON
+
+
+def test_an_unprintable_character_in_yaml_is_a_document_error():
+    with pytest.raises(DocumentInvalid) as caught:
+        parse_document("\x1fformat: 1", filename="v1.yaml")
+    assert str(caught.value).startswith("v1.yaml: Unacceptable character #x001f")
