@@ -160,12 +160,12 @@ def test_json_positions_follow_nesting_escapes_and_arrays():
     assert parsed.position("nowhere") == (1, 1)
 
 
-def test_deeply_nested_json_is_refused_in_one_line():
+@pytest.mark.parametrize("filename", ["deep.json", "deep.yaml"])
+def test_deeply_nested_files_are_refused_in_one_line(filename):
     with pytest.raises(DocumentInvalid) as caught:
-        parse_document("[" * 100_000 + "]" * 100_000, filename="deep.json")
-    assert (
-        str(caught.value) == "deep.json: The file is nested too deeply to be a framework document"
-    )
+        parse_document("[" * 100_000 + "]" * 100_000, filename=filename)
+    message = "The file is nested too deeply to be a framework document"
+    assert str(caught.value) == f"{filename}: {message}"
 
 
 # --- the command line -------------------------------------------------------------------
@@ -275,3 +275,9 @@ def test_the_upload_page_refuses_a_reworded_skill_with_new_levels(signed_in, db)
     assert "marked reworded, but its levels differ" in message
     assert _count(db) == 1
     assert json.loads(text)  # the file itself was valid JSON
+
+
+def test_an_unprintable_character_in_yaml_is_a_document_error():
+    with pytest.raises(DocumentInvalid) as caught:
+        parse_document("\x1fformat: 1", filename="v1.yaml")
+    assert str(caught.value).startswith("v1.yaml: Unacceptable character #x001f")
