@@ -17,7 +17,7 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
+    TextAreaField,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
@@ -105,7 +105,7 @@ def test_text_is_kept_with_unix_line_endings(app) -> None:
     with app.test_request_context(method="POST", data={"text": "one\r\n\r\ntwo\rthree"}):
 
         class Write(GovForm):
-            text = StringField("Text")
+            text = TextAreaField("Text")
 
         assert Write(meta={"csrf": False}).text.data == "one\n\ntwo\nthree"
     assert normalise_line_endings(None) is None
