@@ -72,6 +72,17 @@ class Config:
     REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
     LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
 
+    # The task queue (Huey): sqlite:///<file> on one host, redis://host:port/db in production.
+    JOBS_URL = (
+        os.environ.get("JOBS_URL")
+        or os.environ.get("REDIS_URL")
+        or f"sqlite:///{ROOT / 'instance' / 'jobs.db'}"
+    )
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "skillsreg")
+    JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 5)
+    JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 10)  # seconds; doubled after each failure
+    JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
         return self.REDIS_URL or "memory://"
@@ -101,6 +112,8 @@ class TestConfig(Config):
     RATELIMIT_RESET = "1000 per minute"
     REDIS_URL = None
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
+    JOBS_URL = "memory://"  # the test fixtures choose a SQLite file, or Redis with PostgreSQL
+    JOBS_QUEUE_NAME = "skillsreg-test"
 
 
 class ProductionConfig(Config):

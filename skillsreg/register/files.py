@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -86,8 +86,13 @@ def _document_meta(table: RegisterTable) -> dict[str, str]:
     }
 
 
-def build_files(table: RegisterTable) -> list[BuiltFile]:
-    """Every published format of a numbered register."""
+FORMATS = ("html", "csv", "csv-metadata.json", "json", "pdf")
+
+
+def build_files(
+    table: RegisterTable, *, done: Callable[[int, str], None] | None = None
+) -> list[BuiltFile]:
+    """Every published format of a numbered register; `done(n, name)` after each."""
     if table.number is None or table.published_at is None:
         raise ValueError("only a numbered, dated register is published")
     name = base_name(table.number)
@@ -97,15 +102,25 @@ def build_files(table: RegisterTable) -> list[BuiltFile]:
         issued=table.published_at.date().isoformat(),
         columns=table.columns,
     )
-    html = render_template("register/document.html", table=table, **_document_meta(table))
-    return [
-        BuiltFile(f"{name}.html", "text/html; charset=utf-8", html.encode("utf-8")),
-        BuiltFile(f"{name}.csv", "text/csv; charset=utf-8", csv_bytes(table.columns, table.rows)),
-        BuiltFile(
-            f"{name}.csv-metadata.json",
+    builders: list[tuple[str, str, Callable[[], bytes]]] = [
+        ("html", "text/html; charset=utf-8", lambda: html_bytes(table)),
+        ("csv", "text/csv; charset=utf-8", lambda: csv_bytes(table.columns, table.rows)),
+        (
+            "csv-metadata.json",
             "application/csvm+json",
-            json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8"),
+            lambda: json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8"),
         ),
-        BuiltFile(f"{name}.json", "application/json", json_bytes(table)),
-        BuiltFile(f"{name}.pdf", "application/pdf", pdf_bytes(table)),
+        ("json", "application/json", lambda: json_bytes(table)),
+        ("pdf", "application/pdf", lambda: pdf_bytes(table)),
     ]
+    built = []
+    for n, (extension, media_type, build) in enumerate(builders, start=1):
+        built.append(BuiltFile(f"{name}.{extension}", media_type, build()))
+        if done is not None:
+            done(n, f"{name}.{extension}")
+    return built
+
+
+def html_bytes(table: RegisterTable) -> bytes:
+    html = render_template("register/document.html", table=table, **_document_meta(table))
+    return html.encode("utf-8")

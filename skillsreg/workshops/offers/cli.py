@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app, g
+from flask import current_app
 from flask.cli import AppGroup
 
 from skillsreg.core.db import utcnow
-from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
 
 
@@ -34,9 +33,7 @@ def expire_offers_command() -> None:
     for offer in result.offered:
         choice = offer.choice
         click.echo(f"offered: {choice.workshop.slug} to {choice.eoi.user.email} (offer {offer.id})")
-    queued = g.pop("queued_mail", [])
-    sent = send_outbox(ids=queued) if queued else 0
     click.echo(
-        f"{len(result.expired)} expired, {len(result.offered)} offered from waiting lists, "
-        f"{sent} emails sent"
+        f"{len(result.expired)} expired, {len(result.offered)} offered from waiting lists; "
+        "their emails are queued for delivery"
     )

@@ -1,0 +1,97 @@
+"""Pages of the jobs: the list of recent jobs, one job's progress, and retrying a failed one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from skillsreg.core.auth import organiser_required
+from skillsreg.core.db import utcnow
+from skillsreg.core.errors import DomainError
+from skillsreg.core.forms import GovForm
+from skillsreg.core.jobs import services
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.queue import title_of
+from skillsreg.extensions import db
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+REFRESH_SECONDS = 3
+
+# Where the thing a job is about is shown: subject type -> (link text, endpoint, argument).
+SUBJECT_LINKS = {
+    "register": ("View register {id}", "register.show_snapshot", "number"),
+    "selection_run": ("View the selection run", "selection.show_run", "run_id"),
+    "library_document": ("View the document", "library.show_document", "document_id"),
+    "framework_version": ("View the draft", "frameworks.show_version", "version_id"),
+}
+
+
+class RetryJobForm(GovForm):
+    """Only the CSRF token: the button is the whole form."""
+
+
+def subject_link(job: Job) -> tuple[str, str] | None:
+    """The text and address of the page about what this job made or changed."""
+    link = SUBJECT_LINKS.get(job.subject_type or "")
+    if link is None or job.subject_id is None:
+        return None
+    text, endpoint, argument = link
+    values: dict[str, Any] = {
+        argument: int(job.subject_id) if job.subject_id.isdigit() else job.subject_id
+    }
+    try:
+        return text.format(id=job.subject_id), url_for(endpoint, **values)
+    except BuildError:  # an address this build does not have: the job is shown without it
+        return None
+
+
+def _visible_job_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id) or abort(404)
+    if not services.can_see(job, current_user):
+        abort(403)
+    return job
+
+
+@bp.get("/")
+@organiser_required
+def list_jobs():
+    return render_template(
+        "jobs/list_jobs.html",
+        jobs=services.recent_jobs(current_user),
+        title_of=title_of,
+        title="Recent jobs",
+    )
+
+
+@bp.get("/<int:job_id>")
+@organiser_required
+def show_job(job_id: int):
+    job = _visible_job_or_404(job_id)
+    return render_template(
+        "jobs/show_job.html",
+        job=job,
+        job_title=title_of(job),
+        link=subject_link(job),
+        form=RetryJobForm(),
+        refresh_seconds=None if job.is_finished else REFRESH_SECONDS,
+        title=title_of(job),
+    )
+
+
+@bp.post("/<int:job_id>/retry")
+@organiser_required
+def retry_job(job_id: int):
+    job = _visible_job_or_404(job_id)
+    form = RetryJobForm()
+    if form.validate_on_submit():
+        try:
+            services.retry_job(job, actor=current_user, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The job will be tried again", "success")
+    return redirect(url_for("jobs.show_job", job_id=job.id))
