@@ -162,8 +162,8 @@ class RequestClient(FlaskClient):
         if has_app_context():
             g.__dict__.clear()
         response = super().open(*args, **kwargs)
-        if self.run_jobs and has_app_context():
-            work_until_empty()
+        if self.run_jobs and has_app_context() and work_until_empty():
+            _db.session.expire_all()  # the worker's session changed rows this one holds
         return response
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -253,12 +253,6 @@ def requeue_stalled(*, now: datetime) -> int:
     return len(stalled)
 
 
-def _ready_schedule() -> Iterator[Task]:
-    # The far future: every retry waiting on its back-off is due now.
-    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=365)
-    yield from huey.read_schedule(later)
-
-
 def work_until_empty(*, include_retries: bool = False, limit: int = 10_000) -> int:
     """Run queued tasks with Huey's own worker loop in this thread until none are left.
 
@@ -268,13 +262,15 @@ def work_until_empty(*, include_retries: bool = False, limit: int = 10_000) -> i
     from huey.consumer import Worker
 
     worker = Worker(huey, threading.Event(), default_delay=0, max_delay=0, backoff=1)
+    # With include_retries, the worker's clock is a year ahead: every back-off has passed.
+    later = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=365)
     ran = 0
     while ran < limit:
         if include_retries:
-            for task in _ready_schedule():
+            for task in huey.read_schedule(later):
                 huey.enqueue(task)
         if not huey.pending_count():
             break
-        worker.loop()
+        worker.loop(now=later if include_retries else None)
         ran += 1
     return ran
