@@ -51,7 +51,8 @@ def register_queue(app: Flask) -> None:
 
     init_queue(app)
     import skillsreg.core.mail
-    import skillsreg.register.jobs  # noqa: F401
+    import skillsreg.register.jobs
+    import skillsreg.workshops.selection.jobs  # noqa: F401
 
 
 def register_extensions(app: Flask) -> None:

@@ -23,7 +23,7 @@ REFRESH_SECONDS = 3
 # Where the thing a job is about is shown: subject type -> (link text, endpoint, argument).
 SUBJECT_LINKS = {
     "register": ("View register {id}", "register.show_snapshot", "number"),
-    "selection_run": ("View the selection run", "selection.show_run", "run_id"),
+    "selection_round": ("View the round and its latest run", "selection.show_round", "round_id"),
     "library_document": ("View the document", "library.show_document", "document_id"),
     "framework_version": ("View the draft", "frameworks.show_version", "version_id"),
 }
