@@ -51,6 +51,7 @@ def register_queue(app: Flask) -> None:
 
     init_queue(app)
     import skillsreg.core.mail
+    import skillsreg.library.jobs
     import skillsreg.register.jobs
     import skillsreg.workshops.selection.jobs  # noqa: F401
 

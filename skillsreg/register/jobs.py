@@ -89,19 +89,3 @@ def run_push(job: Job) -> None:
             raise TemporaryError(error.message) from error
         raise
     job.message = f"Register {number} was pushed ({push.status.value})"
-
-
-@job_kind(services.WITHDRAW_PUSHED, title="Remove a withdrawn register from publishing targets")
-def run_withdraw_pushed(job: Job) -> None:
-    """Remove a withdrawn snapshot's files from every target still holding them."""
-    from skillsreg.library.models import PushStatus
-    from skillsreg.library.publishing import withdraw_pushed
-
-    key = job.params["key"]
-    results = withdraw_pushed(key=key, replacement=None, actor=None, now=utcnow())
-    failed = [push for push in results if push.status is PushStatus.FAILED]
-    if failed:
-        db.session.commit()  # the targets that worked are recorded; only the others are retried
-        names = ", ".join(push.target.name for push in failed)
-        raise TemporaryError(f"Could not remove {key} from {names}")
-    job.message = f"{key} is removed from every publishing target"

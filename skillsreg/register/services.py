@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 PUBLISH = "register.publish"
 REPUBLISH = "register.republish"
 PUSH = "register.push"
-WITHDRAW_PUSHED = "register.withdraw_pushed"
 
 REGISTER_TITLE = "Register of web professionals interested in the skills framework"
 WITHDRAWN_NOTICE = (
@@ -323,15 +322,10 @@ def withdraw_snapshot(snapshot: RegisterSnapshot, *, actor: User | None, now: da
     publishing = _publishing()
     if publishing is not None:
         publishing.withdraw_from_library(key=snapshot.key, notice=notice, actor=actor, now=now)
-        if publishing.pushes_for(snapshot.key):
-            # Other servers are slow or away at times: the queue removes the copies there.
-            start_job(
-                WITHDRAW_PUSHED,
-                actor=None,
-                now=now,
-                params={"key": snapshot.key},
-                message=f"Removing register {snapshot.number} from publishing targets",
-            )
+        # Other servers are slow or away at times: the queue removes the copies there.
+        from skillsreg.library.services import start_withdrawing_pushed
+
+        start_withdrawing_pushed(snapshot.key, actor=None, now=now)
 
 
 def withdraw_snapshots_listing(
