@@ -50,7 +50,9 @@ def register_queue(app: Flask) -> None:
     from skillsreg.core.jobs.queue import init_queue
 
     init_queue(app)
+    import skillsreg.assessments.jobs
     import skillsreg.core.mail
+    import skillsreg.frameworks.jobs
     import skillsreg.library.jobs
     import skillsreg.register.jobs
     import skillsreg.workshops.selection.jobs  # noqa: F401

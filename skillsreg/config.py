@@ -82,6 +82,7 @@ class Config:
     JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 5)
     JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 10)  # seconds; doubled after each failure
     JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+    FRAMEWORK_IMPORT_QUEUE_KB = _env_int("FRAMEWORK_IMPORT_QUEUE_KB", 256)
 
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings

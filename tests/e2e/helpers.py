@@ -121,6 +121,20 @@ def expect_page(page: Page, heading: str) -> None:
     check_accessibility(page)
 
 
+def follow_job(page: Page, heading: str, *, timeout_ms: int = 120_000) -> str:
+    """On a job's page (it refreshes itself), wait until the job is done; return its message.
+
+    The page is checked for accessibility while the job is still waiting or running, if it is
+    caught then, and again once it is done.
+    """
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    if page.locator(".govuk-panel").count() == 0:
+        check_accessibility(page)
+    expect(page.locator(".govuk-panel__title")).to_have_text("Done", timeout=timeout_ms)
+    check_accessibility(page)
+    return page.locator(".govuk-panel__body").inner_text()
+
+
 @dataclass(frozen=True)
 class Person:
     """Everything the sign-up form asks for."""

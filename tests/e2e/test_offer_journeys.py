@@ -29,13 +29,11 @@ OFFER_SCRIPT = """
 import sys
 
 import sqlalchemy as sa
-from flask import g
 
 from skillsreg.accounts.models import User
 from skillsreg.accounts.services import register_user
 from skillsreg.app import create_app
 from skillsreg.core.db import utcnow
-from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
 from skillsreg.workshops.models import (
     PLACE_HOLDING, Choice, ChoiceStatus, ExpressionOfInterest, Workshop,
@@ -62,8 +60,7 @@ with create_app().app_context():
     if choice.status is ChoiceStatus.SELECTED:
         admin = db.session.scalar(sa.select(User).where(User.email == admin_email))
         make_offers([choice], actor=admin, now=now)
-    db.session.commit()
-    send_outbox(ids=g.pop("queued_mail", []))
+    db.session.commit()  # the offer's email goes to the queue; the server's worker sends it
 """
 
 

@@ -56,3 +56,12 @@ def requeue() -> None:
 
     count = requeue_stalled(now=utcnow())
     click.echo(f"Queued {count} stalled job{'s' if count != 1 else ''} again.")
+
+
+@jobs_cli.command("purge")
+def purge() -> None:
+    """Empty the queue (the jobs' records stay; `flask jobs requeue` sends them again)."""
+    from skillsreg.core.jobs.queue import huey
+
+    huey.flush()
+    click.echo("The queue is empty.")

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -20,12 +30,26 @@ from skillsreg.extensions import db
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 REFRESH_SECONDS = 3
 
-# Where the thing a job is about is shown: subject type -> (link text, endpoint, argument).
-SUBJECT_LINKS = {
-    "register": ("View register {id}", "register.show_snapshot", "number"),
-    "selection_round": ("View the round and its latest run", "selection.show_round", "round_id"),
-    "library_document": ("View the document", "library.show_document", "document_id"),
-    "framework_version": ("View the draft", "frameworks.show_version", "version_id"),
+
+def _framework_version(subject_id: str) -> dict[str, Any]:
+    slug, _, number = subject_id.partition("/")
+    return {"slug": slug, "version": number}
+
+
+# Where the thing a job is about is shown: subject type -> (link text, endpoint, its arguments).
+SUBJECT_LINKS: dict[str, tuple[str, str, Callable[[str], dict[str, Any]]]] = {
+    "register": ("View register {id}", "register.show_snapshot", lambda i: {"number": int(i)}),
+    "selection_round": (
+        "View the round and its latest run",
+        "selection.show_round",
+        lambda i: {"round_id": int(i)},
+    ),
+    "library_document": (
+        "View the document",
+        "library.show_document",
+        lambda i: {"document_id": int(i)},
+    ),
+    "framework_version": ("Open {id} in the editor", "frameworks.edit_version", _framework_version),
 }
 
 
@@ -38,13 +62,10 @@ def subject_link(job: Job) -> tuple[str, str] | None:
     link = SUBJECT_LINKS.get(job.subject_type or "")
     if link is None or job.subject_id is None:
         return None
-    text, endpoint, argument = link
-    values: dict[str, Any] = {
-        argument: int(job.subject_id) if job.subject_id.isdigit() else job.subject_id
-    }
+    text, endpoint, arguments = link
     try:
-        return text.format(id=job.subject_id), url_for(endpoint, **values)
-    except BuildError:  # an address this build does not have: the job is shown without it
+        return text.format(id=job.subject_id), url_for(endpoint, **arguments(job.subject_id))
+    except (BuildError, ValueError):  # an address this build does not have: shown without it
         return None
 
 
@@ -70,15 +91,24 @@ def list_jobs():
 @organiser_required
 def show_job(job_id: int):
     job = _visible_job_or_404(job_id)
-    return render_template(
-        "jobs/show_job.html",
-        job=job,
-        job_title=title_of(job),
-        link=subject_link(job),
-        form=RetryJobForm(),
-        refresh_seconds=None if job.is_finished else REFRESH_SECONDS,
-        title=title_of(job),
+    # The HTTP Refresh header reloads the page without JavaScript (a <meta> refresh would fail
+    # WCAG 2.2.1 as axe checks it); the person can turn it off with the link the page shows.
+    refreshing = not job.is_finished and request.args.get("refresh") != "off"
+    response = make_response(
+        render_template(
+            "jobs/show_job.html",
+            job=job,
+            job_title=title_of(job),
+            link=subject_link(job),
+            form=RetryJobForm(),
+            refreshing=refreshing,
+            refresh_seconds=REFRESH_SECONDS,
+            title=title_of(job),
+        )
     )
+    if refreshing:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @bp.post("/<int:job_id>/retry")
