@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,6 +47,7 @@ class PageAudit:
     def __init__(self, page: Page, *, scripts: bool) -> None:
         self.scripts = scripts
         self.unchecked: str | None = None
+        self.checked_urls: set[str] = set()
         self.missed: list[str] = []
         self.problems: list[str] = []
         page.on("load", self._loaded)
@@ -128,8 +130,13 @@ def follow_job(page: Page, heading: str, *, timeout_ms: int = 120_000) -> str:
     caught then, and again once it is done.
     """
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    if page.locator(".govuk-panel").count() == 0:
-        check_accessibility(page)
+    for _ in range(3):
+        try:
+            if page.locator(".govuk-panel").count() == 0:
+                check_accessibility(page)
+            break
+        except PlaywrightError:  # the page reloaded itself while axe was looking at it
+            continue
     expect(page.locator(".govuk-panel__title")).to_have_text("Done", timeout=timeout_ms)
     check_accessibility(page)
     return page.locator(".govuk-panel__body").inner_text()
