@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -10,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from flask import render_template
+from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 
 from skillsreg.assessments.pdf import font_config, long_date
@@ -70,11 +74,73 @@ def stylesheet() -> CSS:
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
 
 
-def pdf_bytes(table: RegisterTable) -> bytes:
-    """The register as a tagged A4 PDF, with the profile's print conventions."""
-    html = render_template("pdf/register.html", table=table, **_document_meta(table))
-    return HTML(string=html, base_url=ROOT.as_uri()).write_pdf(
-        stylesheets=[stylesheet()], font_config=font_config(), pdf_variant="pdf/ua-1"
+PDF_PART_ROWS = 500  # rows laid out at once: WeasyPrint's memory grows with the part, not the file
+
+
+def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None) -> bytes:
+    """The register as a tagged A4 PDF, with the profile's print conventions.
+
+    A long register is laid out in parts of PDF_PART_ROWS people, each numbered on from the
+    last, and the parts are joined (pypdf), so memory stays flat however many people it lists.
+    """
+    parts = max(1, -(-len(table.rows) // PDF_PART_ROWS))
+    if parts == 1:
+        return _pdf_part(table, first=True, offset=0, total_rows=len(table.rows), multipart=False)[
+            0
+        ]
+    writer = PdfWriter()
+    offset = 0
+    for index in range(parts):
+        rows = table.rows[index * PDF_PART_ROWS : (index + 1) * PDF_PART_ROWS]
+        part = dataclasses.replace(table, rows=rows)
+        content, pages = _pdf_part(
+            part, first=index == 0, offset=offset, total_rows=len(table.rows), multipart=True
+        )
+        writer.append(PdfReader(io.BytesIO(content)))
+        offset += pages
+        if on_part is not None:
+            on_part(index + 1, parts)
+    writer.add_metadata({"/Title": table.title, "/Author": _document_meta(table)["author"]})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _pdf_part(
+    table: RegisterTable, *, first: bool, offset: int, total_rows: int, multipart: bool
+) -> tuple[bytes, int]:
+    """One part of the register's PDF, its pages numbered from `offset` + 1; and its pages."""
+    html = render_template(
+        "pdf/register.html",
+        table=table,
+        first_part=first,
+        total_rows=total_rows,
+        **_document_meta(table),
+    )
+    sheets = [stylesheet()]
+    if multipart:
+        # "of N" would need every part laid out first: a register in parts says "Page n".
+        sheets.append(CSS(string="@page { @bottom-right { content: 'Page ' counter(page); } }"))
+    if not first:
+        sheets.append(_continued_part_css(table, offset))
+    document = HTML(string=html, base_url=ROOT.as_uri()).render(
+        stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1"
+    )
+    pages = len(document.pages)
+    content = document.write_pdf()
+    del document
+    gc.collect()
+    return content, pages
+
+
+def _continued_part_css(table: RegisterTable, offset: int) -> CSS:
+    published = f"Published {table.date}".replace('"', "")
+    return CSS(
+        string=(
+            f"@page :first {{ counter-reset: page {offset + 1};"
+            f' @top-left {{ content: "Register of web professionals"; }}'
+            f' @top-right {{ content: "{published}"; }} }}'
+        )
     )
 
 
@@ -90,9 +156,13 @@ FORMATS = ("html", "csv", "csv-metadata.json", "json", "pdf")
 
 
 def build_files(
-    table: RegisterTable, *, done: Callable[[int, str], None] | None = None
+    table: RegisterTable,
+    *,
+    done: Callable[[int, str], None] | None = None,
+    on_part: Callable[[int, int], None] | None = None,
 ) -> list[BuiltFile]:
-    """Every published format of a numbered register; `done(n, name)` after each."""
+    """Every published format of a numbered register; `done(n, name)` after each, and
+    `on_part(k, parts)` after each part of a long PDF."""
     if table.number is None or table.published_at is None:
         raise ValueError("only a numbered, dated register is published")
     name = base_name(table.number)
@@ -111,7 +181,7 @@ def build_files(
             lambda: json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8"),
         ),
         ("json", "application/json", lambda: json_bytes(table)),
-        ("pdf", "application/pdf", lambda: pdf_bytes(table)),
+        ("pdf", "application/pdf", lambda: pdf_bytes(table, on_part=on_part)),
     ]
     built = []
     for n, (extension, media_type, build) in enumerate(builders, start=1):
