@@ -48,6 +48,7 @@ class PageAudit:
         self.scripts = scripts
         self.unchecked: str | None = None
         self.checked_urls: set[str] = set()
+        self.checked_urls: set[str] = set()
         self.missed: list[str] = []
         self.problems: list[str] = []
         page.on("load", self._loaded)
@@ -55,7 +56,10 @@ class PageAudit:
         page.on("console", self._console)
 
     def _loaded(self, page: Page) -> None:
-        if self.unchecked is not None:
+        # A page that reloads itself (a job's progress) is checked at its latest load, or was
+        # checked at this address already.
+        reloaded = self.unchecked == page.url
+        if self.unchecked is not None and not reloaded and self.unchecked not in self.checked_urls:
             self.missed.append(self.unchecked)
         self.unchecked = page.url
 
@@ -67,6 +71,8 @@ class PageAudit:
             self.problems.append(f"console error: {message.text}")
 
     def checked(self) -> None:
+        if self.unchecked is not None:
+            self.checked_urls.add(self.unchecked)
         self.unchecked = None
 
     def complaints(self) -> list[str]:
