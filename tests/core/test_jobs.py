@@ -87,6 +87,16 @@ def test_running_a_finished_job_again_does_nothing(db, organiser, run_jobs):
     assert (job.state, job.attempts) == (JobState.SUCCEEDED, 1)
 
 
+def test_a_job_another_worker_is_running_is_not_run_again(db, organiser, run_jobs):
+    job = services.start_job("test.flaky", actor=organiser, now=utcnow())
+    job.state, job.attempts = JobState.RUNNING, 1  # a worker took it a moment ago
+    db.session.commit()
+    assert run_jobs() == 1  # the duplicate delivery is taken from the queue...
+    db.session.refresh(job)
+    assert calls == []  # ...and does nothing
+    assert (job.state, job.attempts) == (JobState.RUNNING, 1)
+
+
 def test_a_failing_job_is_retried_with_doubling_delays_then_recorded_as_failed(
     db, organiser, run_jobs, app
 ):

@@ -153,16 +153,33 @@ def run_job(job_id: int) -> None:
 
 def execute_job(job_id: int) -> None:
     """Run a job once: record the attempt, do the work, record the result or schedule a retry."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.is_finished:
-        return  # already done (a duplicate delivery, or a retry after success): nothing to redo
-    kind = KINDS.get(job.kind)
     now = utcnow()
-    job.state = JobState.RUNNING
-    job.attempts += 1
-    job.started_at = job.started_at or now
-    job.updated_at = now
+    # Claim the job in one statement, so a duplicate delivery never runs it twice at once: only
+    # a queued job, or one whose worker died (untouched for STALLED_AFTER), is taken.
+    claimed = db.session.execute(
+        sa.update(Job)
+        .where(
+            Job.id == job_id,
+            sa.or_(
+                Job.state == JobState.QUEUED,
+                sa.and_(Job.state == JobState.RUNNING, Job.updated_at < now - STALLED_AFTER),
+            ),
+        )
+        .values(
+            state=JobState.RUNNING,
+            attempts=Job.attempts + 1,
+            started_at=sa.func.coalesce(Job.started_at, now),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return  # done already, or another worker has it: nothing to redo
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return
+    kind = KINDS.get(job.kind)
     try:
         if kind is None:
             raise DomainError(f"This service no longer knows how to run a {job.kind!r} job")
@@ -247,7 +264,12 @@ def requeue_stalled(*, now: datetime) -> int:
         )
     ).all()
     for job_id in stalled:
-        db.session.execute(sa.update(Job).where(Job.id == job_id).values(updated_at=now))
+        db.session.execute(
+            sa.update(Job)
+            .where(Job.id == job_id)
+            .values(state=JobState.QUEUED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
         enqueue_after_commit(run_job.s(job_id))
     db.session.commit()
     return len(stalled)
