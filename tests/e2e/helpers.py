@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -127,6 +130,19 @@ def expect_page(page: Page, heading: str) -> None:
     """Wait for the page whose h1 is `heading`, then check its accessibility."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     check_accessibility(page)
+
+
+def delivered(
+    mailbox: Any, match: Callable[[Any], bool], *, count: int = 1, timeout: float = 60.0
+) -> list[Any]:
+    """The messages the server's queue worker has delivered that match, once there are `count`
+    (email goes out after the request, from the worker running next to gunicorn)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [message for message in list(mailbox.messages) if match(message)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def follow_job(page: Page, heading: str, *, timeout_ms: int = 120_000) -> str:

@@ -17,7 +17,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, server_environment
-from tests.e2e.helpers import ROOT, Person, check_accessibility, expect_page, new_person, sign_in
+from tests.e2e.helpers import (
+    ROOT,
+    Person,
+    check_accessibility,
+    delivered,
+    expect_page,
+    new_person,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -85,9 +93,7 @@ def give(live_server: LiveServer, e2e_database_url: str, smtp_server) -> Callabl
 
 
 def mail_to(live_server: LiveServer, email: str, subject: str):
-    found = [
-        m for m in live_server.mailbox.messages if m["To"] == email and subject in m["Subject"]
-    ]
+    found = delivered(live_server.mailbox, lambda m: m["To"] == email and subject in m["Subject"])
     assert found, f"no '{subject}' email to {email}"
     return found[-1]
 
