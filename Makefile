@@ -11,9 +11,12 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: run test test-future lint format install install-dev assets migrate demo e2e bench audit load load-outage clean
 .PHONY: bench-web
 
+# The queue's consumer (Huey on instance/jobs.db) runs next to the web server; both stop together.
 run: install assets
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev assets

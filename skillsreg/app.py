@@ -33,7 +33,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_blueprints(app)
     register_security_headers(app)
     register_errors(app)
-    register_mail(app)
+    register_queue(app)
     register_cli(app)
     register_cpu_timing(app)
     return app
@@ -48,14 +48,17 @@ def register_proxy(app: Flask) -> None:
         )
 
 
-def register_mail(app: Flask) -> None:
-    """Send the email a request queued once its transaction has committed."""
-    from skillsreg.core.mail import send_queued_after_request
+def register_queue(app: Flask) -> None:
+    """Point the task queue at its storage and load every kind of job the workers run."""
+    from skillsreg.core.jobs.queue import init_queue
 
-    @app.after_request
-    def send_mail(response):
-        send_queued_after_request()
-        return response
+    init_queue(app)
+    import skillsreg.assessments.jobs
+    import skillsreg.core.mail
+    import skillsreg.frameworks.jobs
+    import skillsreg.library.jobs
+    import skillsreg.register.jobs
+    import skillsreg.workshops.selection.jobs  # noqa: F401
 
 
 def register_extensions(app: Flask) -> None:
@@ -102,6 +105,7 @@ def register_models() -> None:
     import skillsreg.accounts.models
     import skillsreg.assessments.models
     import skillsreg.core.audit
+    import skillsreg.core.jobs.models
     import skillsreg.core.mail
     import skillsreg.frameworks.models
     import skillsreg.library.models
@@ -139,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.accounts.views import bp as accounts_bp
     from skillsreg.api.views import bp as api_bp
     from skillsreg.assessments.views import bp as assessments_bp
+    from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.home.views import bp as home_bp
@@ -160,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(jobs_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -186,6 +192,7 @@ def register_cli(app: Flask) -> None:
     """Add the project's command groups to `flask`."""
     from skillsreg.accounts.cli import users_cli
     from skillsreg.core.cli import demo_cli, mail_cli
+    from skillsreg.core.jobs.cli import jobs_cli
     from skillsreg.frameworks.cli import frameworks_cli
     from skillsreg.register.cli import data_cli
     from skillsreg.workshops.cli import workshops_cli
@@ -196,3 +203,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(workshops_cli)
     app.cli.add_command(data_cli)
+    app.cli.add_command(jobs_cli)

@@ -87,6 +87,18 @@ class Config:
     LIBRARY_ARCHIVE_MAX_ENTRIES = _env_int("LIBRARY_ARCHIVE_MAX_ENTRIES", 1000)
     REQUEST_CPU_LOG = os.environ.get("REQUEST_CPU_LOG") or None  # `make load` sets it
 
+    # The task queue (Huey): sqlite:///<file> on one host, redis://host:port/db in production.
+    JOBS_URL = (
+        os.environ.get("JOBS_URL")
+        or os.environ.get("REDIS_URL")
+        or f"sqlite:///{ROOT / 'instance' / 'jobs.db'}"
+    )
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "skillsreg")
+    JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 5)
+    JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 10)  # seconds; doubled after each failure
+    JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+    FRAMEWORK_IMPORT_QUEUE_KB = _env_int("FRAMEWORK_IMPORT_QUEUE_KB", 256)
+
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
         return self.REDIS_URL or "memory://"
@@ -121,6 +133,8 @@ class TestConfig(Config):
     CACHE_NO_NULL_WARNING = True
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
     ORGANISER_EMAIL = "workshops@test.invalid"
+    JOBS_URL = "memory://"  # the test fixtures choose a SQLite file, or Redis with PostgreSQL
+    JOBS_QUEUE_NAME = "skillsreg-test"
 
 
 class ProductionConfig(Config):

@@ -23,6 +23,7 @@ from skillsreg.accounts.rules import Role, Sector
 from skillsreg.accounts.services import register_user
 from skillsreg.app import create_app
 from skillsreg.core.db import utcnow
+from skillsreg.core.jobs.queue import huey, work_until_empty
 from skillsreg.extensions import db as _db
 from skillsreg.extensions import limiter
 from tests.clock import NOW
@@ -81,6 +82,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+def jobs_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The task queue: Redis database 3 on the PostgreSQL run, otherwise a SQLite file (Huey)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ.get("TEST_JOBS_URL", "redis://127.0.0.1:6379/3")
+    return f"sqlite:///{tmp_path_factory.mktemp('jobs') / 'jobs.db'}"
+
+
 def reset_database(url: str) -> None:
     """Start from an empty database so migrations run from the beginning."""
     engine = sa.create_engine(url)
@@ -105,9 +113,11 @@ def app(
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=controller.port,
         SERVER_NAME="skillsreg.test",
+        JOBS_URL=jobs_url(tmp_path_factory),
     )
     with application.app_context():
         upgrade()
+        huey.flush()  # nothing left over from an earlier run on the same Redis database
     yield application
     with application.app_context():
         _db.engine.dispose()  # close pooled connections before the interpreter reports them
@@ -149,12 +159,21 @@ class RequestClient(FlaskClient):
 
     The `db` fixture keeps an app context pushed for the whole test and Flask reuses it for
     requests, so without this flask-login's cached user would leak from one request to the next.
+
+    After each request, Huey's worker loop runs what the request queued (its email, its jobs),
+    as a worker always running next to the server would; a test that wants to see work still
+    queued sets `run_jobs = False`.
     """
+
+    run_jobs = True
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if has_app_context():
             g.__dict__.clear()
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if self.run_jobs and has_app_context() and work_until_empty():
+            _db.session.expire_all()  # the worker's session changed rows this one holds
+        return response
 
 
 @pytest.fixture
@@ -162,6 +181,16 @@ def client(app: Flask, db: Any) -> FlaskClient:
     limiter.reset()
     app.test_client_class = RequestClient
     return app.test_client()
+
+
+@pytest.fixture
+def run_jobs(db: Any) -> Callable[..., int]:
+    """Run what is queued with Huey's own worker loop; `include_retries` skips the back-off."""
+
+    def run(*, include_retries: bool = False) -> int:
+        return work_until_empty(include_retries=include_retries)
+
+    return run
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.rules import RatingIn, carry_forward
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError
+from skillsreg.core.jobs.services import start_job
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion, RoleLevel, Skill, VersionStatus
 from skillsreg.frameworks.services import latest_published
@@ -176,8 +177,8 @@ def _apply(rating: Rating, skill: Skill, answer: Answer) -> None:
         rating.level, rating.is_not_applicable = level, False
 
 
-def submit_assessment(assessment: Assessment, *, now: datetime) -> None:
-    """Freeze a complete draft assessment as a dated snapshot."""
+def submit_assessment(assessment: Assessment, *, now: datetime, warm_pdf: bool = False) -> None:
+    """Freeze a complete draft assessment as a dated snapshot; queue its PDF if asked."""
     _require_draft(assessment)
     unrated = [r.skill_code for r in assessment.ratings if not r.is_rated]
     if unrated:
@@ -191,6 +192,16 @@ def submit_assessment(assessment: Assessment, *, now: datetime) -> None:
     assessment.submitted_at = now
     assessment.updated_at = now
     db.session.flush()
+    if warm_pdf:
+        from skillsreg.assessments.jobs import WARM_PDF
+
+        start_job(
+            WARM_PDF,
+            actor=None,
+            now=now,
+            params={"assessment_id": assessment.id},
+            subject=("assessment", str(assessment.id)),
+        )
 
 
 def delete_draft(assessment: Assessment) -> None:

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
-from skillsreg.core.mail import send_outbox
+from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
@@ -45,6 +45,6 @@ def load_demo() -> None:
 
 @mail_cli.command("send")
 def send_mail() -> None:
-    """Send every email still waiting in the outbox (safe to run from cron)."""
-    sent = send_outbox()
-    click.echo(f"Sent {sent} email{'s' if sent != 1 else ''}.")
+    """Queue again every email still waiting in the outbox (after an outage; safe to repeat)."""
+    queued = requeue_pending_mail()
+    click.echo(f"Queued {queued} email{'s' if queued != 1 else ''} for delivery.")

@@ -1,4 +1,4 @@
-"""Email through an outbox: queued in the request's transaction, sent after the commit."""
+"""Email through an outbox: queued in the request's transaction, delivered by the task queue."""
 
 from __future__ import annotations
 
@@ -11,10 +11,18 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import sqlalchemy as sa
-from flask import current_app, g, render_template
+from flask import current_app, render_template
+from huey.exceptions import RetryTask
 from sqlalchemy.orm import Mapped, mapped_column
 
 from skillsreg.core.db import enum_column, utcnow
+from skillsreg.core.jobs.queue import (
+    enqueue_after_commit,
+    huey,
+    max_attempts,
+    retry_delay,
+    worker_context,
+)
 from skillsreg.extensions import db
 
 log = logging.getLogger(__name__)
@@ -62,14 +70,14 @@ def queue_mail(
     attachment: tuple[str, str, bytes] | None = None,
     **context: object,
 ) -> OutboxMessage:
-    """Queue an email rendered from templates/email/<template>.txt; sent after the commit."""
+    """Queue an email rendered from templates/email/<template>.txt; delivered after the commit."""
     body = render_template(f"email/{template}.txt", **context)
     message = OutboxMessage(recipient=to, subject=one_line(subject, SUBJECT_LIMIT), body_text=body)
     if attachment:
         message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)
     db.session.flush()
-    g.setdefault("queued_mail", []).append(message.id)
+    enqueue_after_commit(deliver_mail.s(message.id))
     return message
 
 
@@ -132,35 +140,53 @@ def _transport(email: EmailMessage) -> None:
         s.send_message(email)
 
 
-def send_outbox(*, ids: list[int] | None = None, now: datetime | None = None) -> int:
-    """Send pending messages (those given, or all); record each result; return how many sent."""
-    query = sa.select(OutboxMessage).where(OutboxMessage.status == MailStatus.PENDING)
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+def deliver_message(message_id: int, *, now: datetime) -> bool:
+    """Send one pending outbox message and record the result; True once it is sent.
+
+    Idempotent: a message already sent (or given up on) is left alone. A failed attempt is
+    recorded and raises RetryTask with a doubling delay until JOBS_MAX_ATTEMPTS is reached.
+    """
+    query = sa.select(OutboxMessage).where(
+        OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.PENDING
+    )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    sent = 0
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    for message in db.session.scalars(query.order_by(OutboxMessage.id)).all():
-        message.attempts += 1
-        try:
-            _transport(build_email(message, sender))
-        except (OSError, smtplib.SMTPException) as error:
-            message.last_error = str(error)
-            message.status = MailStatus.FAILED if message.attempts >= 5 else MailStatus.PENDING
-            log.warning("email %s to %s not sent: %s", message.id, message.recipient, error)
-            continue
-        message.status = MailStatus.SENT
-        message.sent_at = now or utcnow()
-        sent += 1
-    db.session.commit()
-    return sent
-
-
-def send_queued_after_request() -> None:
-    """Send what this request queued, now that its transaction is committed."""
-    ids = g.pop("queued_mail", None)
-    if ids:
-        # Anything the view did not commit is discarded, so only committed mail goes out.
+    message = db.session.scalar(query)
+    if message is None:
         db.session.rollback()
-        send_outbox(ids=ids)
+        return False
+    message.attempts += 1
+    try:
+        _transport(build_email(message, current_app.config["MAIL_DEFAULT_SENDER"]))
+    except (OSError, smtplib.SMTPException) as error:
+        message.last_error = str(error)
+        log.warning("email %s to %s not sent: %s", message.id, message.recipient, error)
+        attempts = message.attempts
+        if attempts >= max_attempts():
+            message.status = MailStatus.FAILED
+            db.session.commit()
+            return False
+        db.session.commit()
+        raise RetryTask(delay=retry_delay(attempts)) from error
+    message.status = MailStatus.SENT
+    message.sent_at = now
+    db.session.commit()
+    return True
+
+
+@huey.task(name="deliver_mail")
+def deliver_mail(message_id: int) -> None:
+    """The queue task that delivers one email, retried with back-off."""
+    with worker_context():
+        deliver_message(message_id, now=utcnow())
+
+
+def requeue_pending_mail() -> int:
+    """Send every still-pending message to the queue again (after an outage); return how many."""
+    ids = db.session.scalars(
+        sa.select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING)
+    ).all()
+    for message_id in ids:
+        enqueue_after_commit(deliver_mail.s(message_id))
+    db.session.commit()
+    return len(ids)

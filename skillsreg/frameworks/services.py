@@ -16,8 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from skillsreg.accounts.confirmed import require_confirmed
+from skillsreg.accounts.models import User
 from skillsreg.config import ROOT
 from skillsreg.core.errors import DomainError
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.services import start_job
 from skillsreg.core.mail import queue_mail
 from skillsreg.extensions import db
 from skillsreg.frameworks.document import (
@@ -48,6 +51,7 @@ from skillsreg.frameworks.store import (
 
 Doc = dict[str, Any]
 SCHEMA_PATH = ROOT / "frameworks" / "schema" / "framework.schema.json"
+IMPORT = "frameworks.import"  # the kind of job importing a large upload (frameworks/jobs.py)
 
 
 class StaleEditError(DomainError):
@@ -133,6 +137,19 @@ def import_document(doc: Doc, *, filename: str, now: datetime) -> ImportOutcome:
     db.session.flush()
     write_content(version, doc)
     return ImportOutcome(version, True, f"Imported {slug} {number} ({version.status.value})")
+
+
+def start_import(text: str, *, filename: str, actor: User, now: datetime) -> Job:
+    """Queue the import of an uploaded framework file too large to check within a request."""
+    if not actor.is_organiser:
+        raise DomainError("Only organisers can import frameworks")
+    return start_job(
+        IMPORT,
+        actor=actor,
+        now=now,
+        params={"filename": filename, "text": text},
+        message=f"Waiting to check {filename}",
+    )
 
 
 def import_file(path: Path, *, now: datetime) -> ImportOutcome:

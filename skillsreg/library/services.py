@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from skillsreg.accounts.models import User
 from skillsreg.core.audit import record
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.services import start_job
 from skillsreg.extensions import db
 from skillsreg.library.models import Document, DocumentKind, PublishingTarget, Push, TargetKind
 from skillsreg.library.publishing import (
@@ -20,9 +22,9 @@ from skillsreg.library.publishing import (
     PublishingError,
     add_version,
     push_to_target,
+    pushes_for,
     set_tags,
     withdraw_document,
-    withdraw_pushed,
 )
 from skillsreg.library.rules import (
     DEFAULT_ARCHIVE_LIMITS,
@@ -165,22 +167,55 @@ def update_document(
     record("library.edit", actor=actor, subject_type="library_document", subject_id=document.id)
 
 
+# Kinds of job (skillsreg/library/jobs.py runs them).
+PUSH = "library.push"
+WITHDRAW_PUSHED = "library.withdraw_pushed"
+
+
+def start_withdrawing_pushed(key: str, *, actor: User | None, now: datetime) -> Job | None:
+    """Queue removing what was pushed under `key` from every target, if anything was."""
+    if not pushes_for(key):
+        return None
+    return start_job(
+        WITHDRAW_PUSHED,
+        actor=actor,
+        now=now,
+        params={"key": key},
+        message=f"Waiting to remove {key} from publishing targets",
+    )
+
+
 def withdraw_library_document(
     document: Document, *, notice: str, actor: User, now: datetime
-) -> list[Push]:
-    """Withdraw a document from the library and from every target it was pushed to."""
+) -> Job | None:
+    """Withdraw a document from the library at once; queue its removal from every target."""
     _refuse_managed(document)
     if document.is_withdrawn:
         raise LibraryError("This document has already been withdrawn")
     withdraw_document(document, notice=notice.strip(), actor=actor, now=now)
-    return withdraw_pushed(key=push_key(document), replacement=None, actor=actor, now=now)
+    return start_withdrawing_pushed(push_key(document), actor=actor, now=now)
 
 
-def retry_withdrawal(document: Document, *, actor: User, now: datetime) -> list[Push]:
-    """Withdraw a withdrawn document again from targets where an earlier withdrawal failed."""
+def retry_withdrawal(document: Document, *, actor: User, now: datetime) -> Job | None:
+    """Queue withdrawing a document again from targets where an earlier withdrawal failed."""
     if not document.is_withdrawn:
         raise LibraryError("This document has not been withdrawn")
-    return withdraw_pushed(key=push_key(document), replacement=None, actor=actor, now=now)
+    return start_withdrawing_pushed(push_key(document), actor=actor, now=now)
+
+
+def start_push(document: Document, target_id: int, *, actor: User, now: datetime) -> Job:
+    """Queue pushing a document's latest version to a target."""
+    if document.is_withdrawn:
+        raise PublishingError("A withdrawn document cannot be pushed")
+    if document.latest_version is None:
+        raise PublishingError("This document has no files to push")
+    return start_job(
+        PUSH,
+        actor=actor,
+        now=now,
+        params={"document_id": document.id, "target_id": target_id},
+        subject=("library_document", str(document.id)),
+    )
 
 
 def push_key(document: Document) -> str:

@@ -22,6 +22,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.filenames import content_disposition
 from skillsreg.core.forms import add_domain_error
+from skillsreg.core.jobs.models import Job
 from skillsreg.extensions import db
 from skillsreg.library import queries, services
 from skillsreg.library.feed import build_feed
@@ -262,29 +263,29 @@ def withdraw_document(document_id: int):
     form = WithdrawDocumentForm()
     if form.validate_on_submit():
         try:
-            pushes = services.withdraw_library_document(
+            job = services.withdraw_library_document(
                 document, notice=form.notice.data or "", actor=current_user, now=utcnow()
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
             db.session.commit()
-            _flash_withdrawals(pushes)
+            _flash_withdrawal(job)
             return redirect(url_for("library.show_document", document_id=document.id))
     return render_template(
         "library/withdraw_document.html", form=form, document=document, title="Withdraw document"
     )
 
 
-def _flash_withdrawals(pushes: list[Any]) -> None:
-    failed = [push.target.name for push in pushes if push.error]
-    if failed:
-        flash(
-            f"Withdrawn from the library, but not yet from {', '.join(failed)}: "
-            "try again from the document page"
-        )
-    else:
+def _flash_withdrawal(job: Job | None) -> None:
+    if job is None:
         flash("Document withdrawn", "success")
+    else:
+        flash(
+            f"Document withdrawn. It is being removed from publishing targets (job {job.id} "
+            "in your recent jobs)",
+            "success",
+        )
 
 
 @bp.post("/<int:document_id>/withdraw-pushed")
@@ -294,11 +295,11 @@ def retry_withdrawal(document_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        pushes = services.retry_withdrawal(document, actor=current_user, now=utcnow())
+        job = services.retry_withdrawal(document, actor=current_user, now=utcnow())
     except DomainError:
         abort(400)
     db.session.commit()
-    _flash_withdrawals(pushes)
+    _flash_withdrawal(job)
     return redirect(url_for("library.show_document", document_id=document.id))
 
 
@@ -311,21 +312,13 @@ def push_document(document_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        push = services.push_document(
-            document, form.target_id.data, actor=current_user, now=utcnow()
-        )
+        job = services.start_push(document, form.target_id.data, actor=current_user, now=utcnow())
     except DomainError as error:
-        db.session.commit()  # keep the record of the failed push
         flash(error.message)
     else:
         db.session.commit()
-        unchanged = push.status.value == "unchanged"
-        flash(
-            f"Already on {push.target.name}: nothing changed"
-            if unchanged
-            else f"Pushed to {push.target.name}",
-            "success",
-        )
+        flash("The push has started", "success")
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     return redirect(url_for("library.show_document", document_id=document.id))
 
 

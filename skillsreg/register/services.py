@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import ModuleType
@@ -16,10 +16,12 @@ from skillsreg.accounts.confirmed import require_confirmed
 from skillsreg.accounts.models import User
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError, NotAllowedError
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.services import start_job
 from skillsreg.core.templating import govuk_date, pluralise
 from skillsreg.extensions import db
 from skillsreg.register import queries
-from skillsreg.register.files import BuiltFile, RegisterTable, build_files
+from skillsreg.register.files import FORMATS, BuiltFile, RegisterTable, build_files
 from skillsreg.register.models import (
     Consent,
     ConsentEvent,
@@ -38,6 +40,11 @@ from skillsreg.register.rules import (
 )
 
 log = logging.getLogger(__name__)
+
+# Kinds of job (skillsreg/register/jobs.py runs them).
+PUBLISH = "register.publish"
+REPUBLISH = "register.republish"
+PUSH = "register.push"
 
 REGISTER_TITLE = "Register of web professionals interested in the skills framework"
 WITHDRAWN_NOTICE = (
@@ -63,7 +70,8 @@ class ConsentChange:
     granted: list[ConsentField] = field(default_factory=list)
     withdrawn: list[ConsentField] = field(default_factory=list)
     withdrawn_snapshots: list[int] = field(default_factory=list)
-    republished: int | None = None
+    # The queued job publishing a register without this person, when that happens at once.
+    republish_job_id: int | None = None
 
     @property
     def changed(self) -> bool:
@@ -107,11 +115,11 @@ def set_consents(
         change.withdrawn.append(name)
     db.session.flush()
     if change.withdrawn:
-        withdrawn, republished = withdraw_snapshots_listing(
+        withdrawn, republish_job = withdraw_snapshots_listing(
             user, now=now, auto_republish=auto_republish
         )
         change.withdrawn_snapshots = [s.number for s in withdrawn]
-        change.republished = republished.number if republished else None
+        change.republish_job_id = republish_job.id if republish_job else None
     return change
 
 
@@ -199,20 +207,31 @@ def build_table(
     return table, listed
 
 
+Progress = Callable[[int, int, str], None]
+PUBLISH_STEPS = 2 + len(FORMATS)  # finding the people, each format, storing
+
+
 def publish_register(
     spec: PopulationSpec,
     *,
     actor: User,
     now: datetime,
     replaces: RegisterSnapshot | None = None,
+    progress: Progress | None = None,
 ) -> RegisterSnapshot:
-    """Publish an immutable, numbered snapshot of the register in every format."""
+    """Publish an immutable, numbered snapshot of the register in every format.
+
+    `progress(done, total, message)` is called between the steps, before anything is written.
+    """
     if not actor.is_organiser:
         raise NotAllowedError("Only organisers can publish the register")
+    report = progress or (lambda done, total, message: None)
+    report(0, PUBLISH_STEPS, "Finding the people who agreed to be listed")
     last = db.session.scalar(sa.select(sa.func.max(RegisterSnapshot.number))) or 0
     table, listed = build_table(spec, number=last + 1, now=now)
     if not listed:
         raise RegisterError("Nobody in this population has agreed to appear in the register")
+    report(1, PUBLISH_STEPS, f"Building the files for {len(listed)} people")
     snapshot = RegisterSnapshot(
         number=last + 1,
         title=table.title,
@@ -224,7 +243,7 @@ def publish_register(
         published_by=actor,
         replaces_id=replaces.id if replaces else None,
     )
-    built = build_files(table)
+    built = build_files(table, done=lambda n, name: report(1 + n, PUBLISH_STEPS, f"Built {name}"))
     snapshot.files = [
         SnapshotFile(
             name=f.name,
@@ -316,13 +335,16 @@ def withdraw_snapshot(snapshot: RegisterSnapshot, *, actor: User | None, now: da
     publishing = _publishing()
     if publishing is not None:
         publishing.withdraw_from_library(key=snapshot.key, notice=notice, actor=actor, now=now)
-        publishing.withdraw_pushed(key=snapshot.key, replacement=None, actor=actor, now=now)
+        # Other servers are slow or away at times: the queue removes the copies there.
+        from skillsreg.library.services import start_withdrawing_pushed
+
+        start_withdrawing_pushed(snapshot.key, actor=None, now=now)
 
 
 def withdraw_snapshots_listing(
     user: User, *, now: datetime, auto_republish: bool = False
-) -> tuple[list[RegisterSnapshot], RegisterSnapshot | None]:
-    """Withdraw every served snapshot naming this person; republish at once if configured.
+) -> tuple[list[RegisterSnapshot], Job | None]:
+    """Withdraw every served snapshot naming this person; queue a republish if configured.
 
     The withdrawals record no actor, so neither the library, the targets' push records nor the
     audit log tell who was listed in which register.
@@ -335,30 +357,57 @@ def withdraw_snapshots_listing(
     ).all()
     for snapshot in listing:
         withdraw_snapshot(snapshot, actor=None, now=now)
-    republished = None
-    if listing and auto_republish:
-        stale = queries.stale_snapshot()
-        publisher = stale.published_by if stale else None
-        if stale is not None and publisher is not None and publisher.is_organiser:
-            try:
-                republished = publish_register(
-                    PopulationSpec.from_dict(stale.population),
-                    actor=publisher,
-                    now=now,
-                    replaces=stale,
-                )
-            except RegisterError:
-                republished = None  # nobody left to list: the register stays withdrawn
-    return list(listing), republished
+    job = None
+    if listing and auto_republish and queries.stale_snapshot() is not None:
+        job = start_job(REPUBLISH, actor=None, now=now, message="Waiting to publish a new register")
+    return list(listing), job
 
 
-def republish_register(*, actor: User, now: datetime) -> RegisterSnapshot:
+def republish_register(
+    *, actor: User, now: datetime, progress: Progress | None = None
+) -> RegisterSnapshot:
     """Publish a new snapshot replacing the withdrawn latest one, without those who withdrew."""
     stale = queries.stale_snapshot()
     if stale is None:
         raise RegisterError("The register is up to date: there is nothing to republish")
     return publish_register(
-        PopulationSpec.from_dict(stale.population), actor=actor, now=now, replaces=stale
+        PopulationSpec.from_dict(stale.population),
+        actor=actor,
+        now=now,
+        replaces=stale,
+        progress=progress,
+    )
+
+
+def start_publishing(spec: PopulationSpec, *, actor: User, now: datetime) -> Job:
+    """Queue the publication of the register of a population."""
+    if not actor.is_organiser:
+        raise NotAllowedError("Only organisers can publish the register")
+    return start_job(PUBLISH, actor=actor, now=now, params={"population": spec.as_dict()})
+
+
+def start_republishing(*, actor: User, now: datetime) -> Job:
+    """Queue a new register replacing the withdrawn latest one."""
+    if not actor.is_organiser:
+        raise NotAllowedError("Only organisers can publish the register")
+    stale = queries.stale_snapshot()
+    if stale is None:
+        raise RegisterError("The register is up to date: there is nothing to republish")
+    return start_job(REPUBLISH, actor=actor, now=now, subject=("register", str(stale.number)))
+
+
+def start_push(snapshot: RegisterSnapshot, *, target_id: int, actor: User, now: datetime) -> Job:
+    """Queue sending a served snapshot's files to a publishing target."""
+    if snapshot.is_withdrawn:
+        raise RegisterError("This register has been withdrawn and cannot be pushed")
+    if target_id not in {target.id for target in publishing_targets()}:
+        raise RegisterError("That publishing target does not exist or is turned off")
+    return start_job(
+        PUSH,
+        actor=actor,
+        now=now,
+        params={"number": snapshot.number, "target_id": target_id},
+        subject=("register", str(snapshot.number)),
     )
 
 

@@ -200,13 +200,13 @@ def publish_register():
     if form.validate_on_submit():
         try:
             spec = services.population_spec(form.population.data, form.workshop_id_list())
-            snapshot = services.publish_register(spec, actor=current_user, now=utcnow())
+            job = services.start_publishing(spec, actor=current_user, now=utcnow())
         except DomainError as error:
             add_domain_error(form, error, field="submit")
         else:
             db.session.commit()
-            flash(f"Register {snapshot.number} is published", "success")
-            return redirect(url_for("register.show_snapshot", number=snapshot.number))
+            flash("The register is being published", "success")
+            return redirect(url_for("jobs.show_job", job_id=job.id))
     return render_template(
         "register/publish_failed.html", form=form, title="The register was not published"
     ), 400
@@ -219,13 +219,13 @@ def republish_register():
     form = RepublishForm()
     if stale is not None and form.validate_on_submit():
         try:
-            snapshot = services.republish_register(actor=current_user, now=utcnow())
+            job = services.start_republishing(actor=current_user, now=utcnow())
         except DomainError as error:
             add_domain_error(form, error, field="submit")
         else:
             db.session.commit()
-            flash(f"Register {snapshot.number} is published", "success")
-            return redirect(url_for("register.show_snapshot", number=snapshot.number))
+            flash("The register is being republished", "success")
+            return redirect(url_for("jobs.show_job", job_id=job.id))
     return render_template(
         "register/republish_register.html", form=form, stale=stale, title="Republish the register"
     )
@@ -238,13 +238,15 @@ def push_snapshot(number: int, target_id: int):
     form = PushForm()
     if form.validate_on_submit():
         try:
-            services.push_snapshot(snapshot, target_id=target_id, actor=current_user, now=utcnow())
+            job = services.start_push(
+                snapshot, target_id=target_id, actor=current_user, now=utcnow()
+            )
         except DomainError as error:
-            db.session.commit()  # keep the record of the failed push, so it can be retried
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Register {snapshot.number} was pushed", "success")
+            flash(f"Register {snapshot.number} is being pushed", "success")
+            return redirect(url_for("jobs.show_job", job_id=job.id))
     return redirect(url_for("register.show_snapshot", number=snapshot.number))
 
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from skillsreg.assessments.models import Assessment
+from skillsreg.assessments.pdf import cache_key
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db as _db
 from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopStatus
@@ -171,6 +172,10 @@ def test_submitting_freezes_the_assessment_and_shows_the_confirmation(client, si
 
     assert response.headers["Location"] == url("/{id}/submitted", id=assessment.id)
     check_page(client.get(response.headers["Location"]), title="Self-assessment submitted")
+    # The queue rendered its PDF after the submission, before anyone asked for it.
+    _db.session.refresh(assessment)
+    assert assessment.pdf.startswith(b"%PDF-")
+    assert assessment.pdf_key == cache_key(assessment)
     after = client.post(url("/{id}/categories/content", id=assessment.id), data={"level_CONT": "1"})
     assert after.headers["Location"] == url("/{id}/result", id=assessment.id)
     assert assessment.rating_for("CONT").level == 3

@@ -50,6 +50,8 @@ UNINHERITED = (
     "MAIL_USE_SSL",
     "GOVUK_FRONTEND_DIR",
     "FRAMEWORKS_DIR",
+    "JOBS_URL",
+    "JOBS_QUEUE_NAME",
 )
 
 
@@ -104,11 +106,21 @@ def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         engine.dispose()
 
 
+def e2e_jobs_url(database_url: str) -> str:
+    """The server's task queue: Redis (db 3) next to PostgreSQL, else SQLite beside the database."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{Path(url.database or 'skillsreg.db').with_name('jobs.db')}"
+    return os.environ.get("TEST_JOBS_URL", "redis://127.0.0.1:6379/3")
+
+
 def server_environment(database_url: str, *, base_url: str, mail_port: int) -> dict[str, str]:
     """Production settings, except plain http on 127.0.0.1 and generous rate limits."""
     env = {key: value for key, value in os.environ.items() if key not in UNINHERITED}
     env.update(
         SKILLSREG_ENV="production",
+        JOBS_URL=e2e_jobs_url(database_url),
+        JOBS_QUEUE_NAME="skillsreg-e2e",
         SECRET_KEY=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         BASE_URL=base_url,
@@ -138,7 +150,8 @@ def live_server(
     smtp_server: tuple[Controller, Mailbox],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
-    """gunicorn with two workers on a free port, migrated and with one administrator."""
+    """gunicorn with two workers on a free port and the queue's consumer next to it, on a
+    migrated database with one administrator."""
     controller, mailbox = smtp_server
     # We listen, gunicorn inherits the socket: no port race, and early requests simply queue.
     listener = socket.create_server(("127.0.0.1", 0))
@@ -153,6 +166,14 @@ def live_server(
             env=env,
         )  # fmt: skip
         load_shipped_data(env)
+        flask("jobs", "purge", env=env)  # nothing left over from a killed run on the same Redis
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "skillsreg.app", "jobs", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         server = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn",
@@ -174,12 +195,14 @@ def live_server(
             pytest.fail(f"gunicorn did not start:\n{log_path.read_text(errors='replace')}")
         yield LiveServer(url=url, mailbox=mailbox)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 SHIPPED_FRAMEWORKS = ("1.0.0.yaml", "1.1.0.yaml")

@@ -6,12 +6,14 @@ import re
 import secrets
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,6 +51,8 @@ class PageAudit:
     def __init__(self, page: Page, *, scripts: bool) -> None:
         self.scripts = scripts
         self.unchecked: str | None = None
+        self.checked_urls: set[str] = set()
+        self.checked_urls: set[str] = set()
         self.missed: list[str] = []
         self.problems: list[str] = []
         page.on("load", self._loaded)
@@ -56,7 +60,10 @@ class PageAudit:
         page.on("console", self._console)
 
     def _loaded(self, page: Page) -> None:
-        if self.unchecked is not None:
+        # A page that reloads itself (a job's progress) is checked at its latest load, or was
+        # checked at this address already.
+        reloaded = self.unchecked == page.url
+        if self.unchecked is not None and not reloaded and self.unchecked not in self.checked_urls:
             self.missed.append(self.unchecked)
         self.unchecked = page.url
 
@@ -68,6 +75,8 @@ class PageAudit:
             self.problems.append(f"console error: {message.text}")
 
     def checked(self) -> None:
+        if self.unchecked is not None:
+            self.checked_urls.add(self.unchecked)
         self.unchecked = None
 
     def complaints(self) -> list[str]:
@@ -122,6 +131,38 @@ def expect_page(page: Page, heading: str) -> None:
     """Wait for the page whose h1 is `heading`, then check its accessibility."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     check_accessibility(page)
+
+
+def delivered(
+    mailbox: Any, match: Callable[[Any], bool], *, count: int = 1, timeout: float = 60.0
+) -> list[Any]:
+    """The messages the server's queue worker has delivered that match, once there are `count`
+    (email goes out after the request, from the worker running next to gunicorn)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [message for message in list(mailbox.messages) if match(message)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def follow_job(page: Page, heading: str, *, timeout_ms: int = 120_000) -> str:
+    """On a job's page (it refreshes itself), wait until the job is done; return its message.
+
+    The page is checked for accessibility while the job is still waiting or running, if it is
+    caught then, and again once it is done.
+    """
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    for _ in range(3):
+        try:
+            if page.locator(".govuk-panel").count() == 0:
+                check_accessibility(page)
+            break
+        except PlaywrightError:  # the page reloaded itself while axe was looking at it
+            continue
+    expect(page.locator(".govuk-panel__title")).to_have_text("Done", timeout=timeout_ms)
+    check_accessibility(page)
+    return page.locator(".govuk-panel__body").inner_text()
 
 
 @dataclass(frozen=True)

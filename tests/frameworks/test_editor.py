@@ -9,6 +9,7 @@ import pytest
 
 from skillsreg.accounts.rules import Role
 from skillsreg.core.db import utcnow
+from skillsreg.core.jobs.models import Job
 from skillsreg.frameworks import services
 from skillsreg.frameworks.document import dump_document
 from skillsreg.frameworks.models import VersionStatus
@@ -649,6 +650,37 @@ def test_importing_a_file_opens_the_new_version(signed_in, db):
 
     assert response.location == PUBLISHED_EDITOR
     assert "Imported web-professionals 1.0.0 (published)" in banner(follow(signed_in, response))
+
+
+def test_a_large_file_is_imported_on_the_queue_and_its_job_opens_the_version(
+    signed_in, db, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FRAMEWORK_IMPORT_QUEUE_KB", 1)  # the shipped file is larger
+    signed_in.run_jobs = False
+    response = upload(signed_in, dump_document(make_doc(), "yaml").encode())
+
+    assert response.location.startswith("/jobs/")
+    assert services.find_framework("web-professionals") is None  # nothing yet: it is queued
+    signed_in.run_jobs = True
+    page = check_page(signed_in.get("/"))  # any request: the worker runs what was queued
+    page = check_page(signed_in.get(response.location), title="Import a framework")
+    assert "Imported web-professionals 1.0.0 (published)" in page.select_one(".govuk-panel").text
+    assert page.select_one("#job-subject-link")["href"] == PUBLISHED_EDITOR
+    job = db.session.get(Job, int(response.location.rsplit("/", 1)[1]))
+    assert job.params == {"filename": "framework.yaml"}  # the upload is not kept twice
+
+
+def test_a_large_broken_file_fails_its_job_naming_each_problem(signed_in, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "FRAMEWORK_IMPORT_QUEUE_KB", 1)
+    broken = make_doc()
+    broken["skills"][1]["name"] = ""
+
+    response = upload(signed_in, dump_document(broken, "yaml").encode(), "broken.yaml")
+
+    page = check_page(signed_in.get(response.location))
+    assert page.select_one("#job-error").text == "broken.yaml: skills[1].name: Must not be empty"
+    assert page.select_one("form[action$='/retry']") is not None
+    assert services.find_framework("web-professionals") is None
 
 
 def test_importing_the_same_file_again_says_it_is_already_there(signed_in, published):

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from skillsreg.core.audit import AuditEvent
+from skillsreg.core.jobs.models import JobState
 from skillsreg.library import services
 from skillsreg.library.models import DocumentKind, LibraryFile, PushStatus, TargetKind
 from skillsreg.library.publishing import (
@@ -18,6 +19,7 @@ from skillsreg.library.publishing import (
     list_targets,
     publish_to_library,
     push_to_target,
+    pushes_for,
     withdraw_from_library,
     withdraw_pushed,
 )
@@ -141,7 +143,7 @@ def test_uploading_checks_every_file_and_refuses_them_all(db, organiser):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LibraryFile)) == 0
 
 
-def test_a_document_is_pushed_under_its_own_key(db, organiser, dav_target, dav_root):
+def test_a_document_is_pushed_under_its_own_key(db, organiser, dav_target, dav_root, run_jobs):
     document = services.upload_document(
         title="Paper",
         summary="",
@@ -158,8 +160,13 @@ def test_a_document_is_pushed_under_its_own_key(db, organiser, dav_target, dav_r
     key = f"library-{document.id}"
     assert push.status is PushStatus.OK
     assert (dav_root / "published" / "registers" / key / "slides.pdf").read_bytes() == samples.PDF
-    pushes = services.withdraw_library_document(document, notice="Gone", actor=organiser, now=NOW)
-    assert [p.status for p in pushes] == [PushStatus.WITHDRAWN]
+    job = services.withdraw_library_document(document, notice="Gone", actor=organiser, now=NOW)
+    db.session.commit()
+    assert (dav_root / "published" / "registers" / key / "slides.pdf").exists()  # until it runs
+    assert run_jobs() == 1
+    db.session.refresh(job)
+    assert job.state is JobState.SUCCEEDED
+    assert [p.status for p in pushes_for(key)] == [PushStatus.WITHDRAWN, PushStatus.OK]
     assert not (dav_root / "published" / "registers" / key / "slides.pdf").exists()
     with pytest.raises(LibraryError, match="already been withdrawn"):
         services.withdraw_library_document(document, notice="Gone", actor=organiser, now=NOW)

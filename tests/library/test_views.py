@@ -403,13 +403,14 @@ def test_organisers_push_a_document_and_see_the_record(
     assert page.select_one("#target_id option").get_text() == "Community Nextcloud"
     response = client.post(f"/library/{document.id}/push", data={"target_id": dav_target.id})
     assert response.status_code == 302
-    assert "Pushed to Community Nextcloud" in check_page(client.get(f"/library/{document.id}")).text
+    assert "Pushed to Community Nextcloud" in check_page(client.get(response.location)).text
     assert (dav_root / "published" / "registers" / "doc-push" / "guide-1.pdf").exists()
     again = client.post(f"/library/{document.id}/push", data={"target_id": dav_target.id})
 
     assert again.status_code == 302
-    page = check_page(client.get(f"/library/{document.id}"))
+    page = check_page(client.get(again.location))
     assert "Already on Community Nextcloud: nothing changed" in page.text
+    page = check_page(client.get(f"/library/{document.id}"))
     assert [t.get_text(strip=True) for t in page.select("#pushes .govuk-tag")] == [
         "unchanged",
         "ok",
@@ -423,10 +424,12 @@ def test_a_failed_push_is_kept_and_reported(
     dav_server.stop()
     login_as(organiser)
 
-    client.post(f"/library/{document.id}/push", data={"target_id": dav_target.id})
+    response = client.post(f"/library/{document.id}/push", data={"target_id": dav_target.id})
 
-    page = check_page(client.get(f"/library/{document.id}"))
+    page = check_page(client.get(response.location))  # the queue will try again later
     assert "Could not push to Community Nextcloud" in page.text
+    assert "It will be tried again in 10 seconds" in page.text
+    page = check_page(client.get(f"/library/{document.id}"))
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(Push.status).where(Push.key == "doc-fail")).all()
     assert statuses == [PushStatus.FAILED]

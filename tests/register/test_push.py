@@ -30,6 +30,7 @@ def test_an_organiser_pushes_a_register_and_a_withdrawal_removes_it(
     db,
     dav_target,  # noqa: F811
     dav_root,  # noqa: F811
+    run_jobs,
 ):
     person = consenting("name", name="Ada Lovelace")
     consenting("name", name="Grace Hopper")
@@ -55,4 +56,6 @@ def test_an_organiser_pushes_a_register_and_a_withdrawal_removes_it(
 
     services.withdraw_all_consent(person, source="test", now=NOW)
     db.session.commit()
+    assert b"Ada Lovelace" in _pushed_files(dav_root)["register-1.csv"]  # until the job runs
+    assert run_jobs() == 1
     assert not any(b"Ada Lovelace" in content for content in _pushed_files(dav_root).values())

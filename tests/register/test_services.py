@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from skillsreg.core.audit import AuditEvent
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import NotAllowedError
+from skillsreg.core.jobs.models import Job, JobState
 from skillsreg.library import publishing
 from skillsreg.register import queries, services
 from skillsreg.register.models import ConsentEvent, RegisterSnapshot
@@ -182,13 +183,18 @@ def test_granting_more_does_not_withdraw_anything(consenting, organiser, db):
     assert not snapshot.is_withdrawn
 
 
-def test_republishing_can_happen_automatically(consenting, organiser, db):
+def test_republishing_can_happen_automatically(consenting, organiser, db, run_jobs):
     leaving = consenting("name", name="Leaving Person")
     consenting("name", name="Staying Person")
     snapshot = services.publish_register(EVERYONE, actor=organiser, now=NOW)
     change = services.withdraw_all_consent(leaving, source="test", now=NOW, auto_republish=True)
+    db.session.commit()  # the withdrawal commits at once; the republishing is queued
     assert snapshot.is_withdrawn
-    assert change.republished == 2
+    assert change.republish_job_id is not None
+    assert queries.snapshot_by_number(2) is None
+    assert run_jobs() == 1
+    job = db.session.get(Job, change.republish_job_id)
+    assert (job.state, job.subject_id) == (JobState.SUCCEEDED, "2")
     fresh = queries.snapshot_by_number(2)
     assert b"Leaving Person" not in files_of(fresh)["register-2.csv"]
     assert b"Staying Person" in files_of(fresh)["register-2.csv"]

@@ -263,7 +263,7 @@ def check_answers(assessment_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.submit_assessment(assessment, now=utcnow())
+            services.submit_assessment(assessment, now=utcnow(), warm_pdf=True)
         except DomainError as error:
             add_domain_error(form, error, field="submit")
         else:

@@ -6,11 +6,10 @@ import mailbox
 from pathlib import Path
 
 import click
-from flask import current_app, g
+from flask import current_app
 from flask.cli import AppGroup
 
 from skillsreg.core.db import utcnow
-from skillsreg.core.mail import send_outbox
 from skillsreg.extensions import db
 
 
@@ -38,11 +37,9 @@ def expire_offers_command() -> None:
     for offer in result.offered:
         choice = offer.choice
         click.echo(f"offered: {choice.workshop.slug} to {choice.eoi.user.email} (offer {offer.id})")
-    queued = g.pop("queued_mail", [])
-    sent = send_outbox(ids=queued) if queued else 0
     click.echo(
-        f"{len(result.expired)} expired, {len(result.offered)} offered from waiting lists, "
-        f"{sent} emails sent"
+        f"{len(result.expired)} expired, {len(result.offered)} offered from waiting lists; "
+        "their emails are queued for delivery"
     )
 
 
@@ -82,6 +79,7 @@ def process_replies_command(files: tuple[str, ...], maildir: str | None) -> None
                 choice = offer.choice
                 click.echo(f"offered: {choice.workshop.slug} to {choice.eoi.user.email}")
     db.session.commit()
-    queued = g.pop("queued_mail", [])
-    sent = send_outbox(ids=queued) if queued else 0
-    click.echo(f"{len(sources)} messages read, {declined} places given up, {sent} emails sent")
+    click.echo(
+        f"{len(sources)} messages read, {declined} places given up; "
+        "their emails are queued for delivery"
+    )

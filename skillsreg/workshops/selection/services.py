@@ -11,6 +11,8 @@ from typing import Any
 from skillsreg.accounts.models import User
 from skillsreg.core import audit
 from skillsreg.core.errors import DomainError
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.services import start_job
 from skillsreg.extensions import db
 from skillsreg.workshops import allocation
 from skillsreg.workshops.models import PLACE_HOLDING, Choice, Workshop, WorkshopStatus
@@ -163,6 +165,27 @@ def run_round(
         objective=result.objective,
     )
     return run
+
+
+RUN = "selection.run"  # the kind of job that runs a round (skillsreg/workshops/selection/jobs.py)
+
+
+def start_run(round_: SelectionRound, *, seed: int | None, actor: User, now: datetime) -> Job:
+    """Queue a run of the round; a missing seed is drawn now so a retried job solves the same."""
+    _ensure_open(round_)
+    _ensure_can_run(round_, now)
+    if seed is None:
+        seed = secrets.randbelow(SEED_LIMIT)
+    elif not 0 <= seed < SEED_LIMIT:
+        raise SelectionError(f"Enter a seed from 0 to {SEED_LIMIT - 1}", field="seed")
+    return start_job(
+        RUN,
+        actor=actor,
+        now=now,
+        params={"round_id": round_.id, "seed": seed},
+        subject=("selection_round", str(round_.id)),
+        message="Waiting for a worker to solve the round",
+    )
 
 
 def _round_choice(round_: SelectionRound, user_id: int, workshop_id: int | None) -> list[Choice]:

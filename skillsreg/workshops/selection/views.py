@@ -13,6 +13,8 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.downloads import attachment
 from skillsreg.core.errors import DomainError
 from skillsreg.core.forms import add_domain_error
+from skillsreg.core.jobs.models import Job
+from skillsreg.core.jobs.services import latest_job
 from skillsreg.core.templating import pluralise
 from skillsreg.extensions import db
 from skillsreg.workshops import queries as workshop_queries
@@ -118,8 +120,15 @@ def _render_round(round_: SelectionRound, form: RunRoundForm, *, lock_error: str
         lock_form=LockForm(formdata=None),
         view=queries.run_view(round_, run, current_hash=current_hash) if run else None,
         lock_error=lock_error,
+        running=running_job(round_),
         title=round_.title,
     )
+
+
+def running_job(round_: SelectionRound) -> Job | None:
+    """The queued or running job solving this round, if there is one."""
+    job = latest_job(services.RUN, subject=("selection_round", str(round_.id)))
+    return job if job is not None and not job.is_finished else None
 
 
 @bp.get("/<int:round_id>")
@@ -135,14 +144,14 @@ def run_round(round_id: int):
     form = RunRoundForm()
     if form.validate_on_submit():
         try:
-            run = services.run_round(round_, seed=form.seed.data, actor=current_user, now=utcnow())
+            job = services.start_run(round_, seed=form.seed.data, actor=current_user, now=utcnow())
         except DomainError as error:
             db.session.rollback()
             add_domain_error(form, error, field="seed")
         else:
             db.session.commit()
-            flash(f"Run {run.number} finished: {run.status}", "success")
-            return redirect(url_for("selection.show_round", round_id=round_.id, _anchor="run"))
+            flash("The optimiser is running", "success")
+            return redirect(url_for("jobs.show_job", job_id=job.id))
     return _render_round(round_, form)
 
 

@@ -128,7 +128,7 @@ def invitation_of(box) -> icalendar.Calendar:
 
 
 def test_a_declined_calendar_reply_gives_the_place_to_the_waiting_list(
-    db, runner, accepted, mailbox, smtp_server, tmp_path
+    db, runner, run_jobs, accepted, mailbox, smtp_server, tmp_path
 ):
     workshop, choice, waiting = accepted
     ics = calendar_reply(invitation_of(mailbox), attendee="ada@example.org", partstat="DECLINED")
@@ -142,7 +142,8 @@ def test_a_declined_calendar_reply_gives_the_place_to_the_waiting_list(
     assert result.exit_code == 0, result.output
     assert "ada@example.org: declined" in result.output
     assert f"offered: {workshop.slug} to ben@example.org" in result.output
-    assert "1 messages read, 1 places given up, 2 emails sent" in result.output
+    assert "1 messages read, 1 places given up; their emails are queued" in result.output
+    assert run_jobs() == 2  # the cancellation to Ada and the offer to Ben
     assert choice.status is ChoiceStatus.WITHDRAWN
     assert waiting.status is ChoiceStatus.OFFERED
     cancelled = received(mailbox, "ada@example.org", "You have given up your place")

@@ -138,6 +138,25 @@ def test_members_may_not_open_rounds(client, login_as, member):
     assert client.post("/workshops/organise/rounds/new", data={}).status_code == 403
 
 
+def test_running_a_round_is_queued_and_the_round_links_to_its_progress(
+    client, login_as, organiser, round_with_people, db, run_jobs
+):
+    round_ = round_with_people[0]
+    login_as(organiser)
+    client.run_jobs = False
+    response = client.post(f"/workshops/organise/rounds/{round_.id}/run", data={})
+    job_url = response.location
+    assert job_url.startswith("/jobs/")
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"))
+    assert page.select_one(f"a[href='{job_url}']").get_text() == "see its progress"
+    assert round_.latest_run is None
+    assert run_jobs() == 1
+    db.session.expire_all()
+    page = check_page(client.get(f"/workshops/organise/rounds/{round_.id}"))
+    assert page.select_one(f"a[href='{job_url}']") is None
+    assert round_.latest_run.number == 1
+
+
 def test_a_run_shows_its_outcome_places_and_every_applicants_why(
     client, login_as, organiser, round_with_people, db
 ):
@@ -145,7 +164,10 @@ def test_a_run_shows_its_outcome_places_and_every_applicants_why(
     login_as(organiser)
     response = client.post(f"/workshops/organise/rounds/{round_.id}/run", data={"seed": "42"})
     assert response.status_code == 302
-    page = check_page(client.get(response.location), title="November round")
+    job_page = check_page(client.get(response.location), title="Run a selection round")
+    assert "Run 1 finished: optimal" in job_page.select_one(".govuk-panel").get_text()
+    link = job_page.select_one("#job-subject-link")["href"]
+    page = check_page(client.get(link), title="November round")
     text = page.get_text(" ", strip=True)
     assert "This is the best selection possible under the rules of the round." in text
     assert "HiGHS" in text

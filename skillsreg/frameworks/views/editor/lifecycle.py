@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from skillsreg.core.auth import organiser_required
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
+from skillsreg.core.jobs.models import Job
 from skillsreg.extensions import db
 from skillsreg.frameworks import editing, services
 from skillsreg.frameworks.document import DocumentInvalid, parse_document
@@ -199,6 +201,10 @@ def import_framework():
     form = ImportForm()
     if form.validate_on_submit():
         outcome = _import_upload(form)
+        if isinstance(outcome, Job):
+            db.session.commit()
+            flash("The file is being imported", "success")
+            return redirect(url_for("jobs.show_job", job_id=outcome.id))
         if outcome is not None:
             db.session.commit()
             flash(outcome.message, "success" if outcome.created else "info")
@@ -206,12 +212,15 @@ def import_framework():
     return render_template("frameworks/edit_import.html", form=form, title="Import a framework")
 
 
-def _import_upload(form: ImportForm) -> services.ImportOutcome | None:
-    """Read, check and store the uploaded file; on any problem write nothing and say why."""
+def _import_upload(form: ImportForm) -> services.ImportOutcome | Job | None:
+    """Read, check and store the uploaded file (a large one on the queue); on any problem
+    write nothing and say why."""
     upload = form.file.data
     filename = Path(upload.filename or "upload.yaml").name
     try:
         text = upload.read().decode("utf-8")
+        if len(text) > current_app.config["FRAMEWORK_IMPORT_QUEUE_KB"] * 1024:
+            return services.start_import(text, filename=filename, actor=current_user, now=utcnow())
         doc = parse_document(text, filename=filename)
         return services.import_document(doc, filename=filename, now=utcnow())
     except UnicodeDecodeError as error:

@@ -1,0 +1,1 @@
+"""Long or remote work on a task queue (Huey), each piece recorded as a Job people can follow."""
