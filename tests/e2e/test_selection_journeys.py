@@ -91,7 +91,7 @@ def test_an_organiser_runs_a_round_locks_someone_out_runs_again_and_confirms(
     page.get_by_role("button", name="Run the optimiser").click()
     expect(page.get_by_text("Run 1 finished: optimal")).to_be_visible()
     check_accessibility(page)
-    places = page.get_by_role("table", name=re.compile(rf"^{workshop}: 1 of 1 places"))
+    places = page.get_by_role("table", name=re.compile(rf"^{workshop}: 1 person for 1 place"))
     expect(places.get_by_role("cell", name=manager)).to_be_visible()
     expect(
         page.get_by_text(f"the lowest-scoring person given a place there, {manager}")
