@@ -191,13 +191,16 @@ def test_every_route_showing_an_assessment_answers_only_those_the_rule_allows(
                 assert response.status_code != 302 or where.startswith("/sign-in"), (actor, url)
         else:
             allowed = actor == "owner"  # their own lists and downloads
+        if response.mimetype == "application/pdf":  # the profile, evidence included
+            assert allowed, (actor, url)
+            seen_evidence.add(endpoint)
         if EVIDENCE in body or DRAFT_EVIDENCE in body:
             assert allowed, (actor, url)
             seen_evidence.add(endpoint)
     assert content <= checked, content - checked
     expected_pages = {
-        "owner": {"assessments.show_result", "assessments.show_shared"},
-        "organiser": {"assessments.show_shared_with_organisers"} if shared else set(),
+        "owner": {"assessments.show_result", "assessments.download_pdf"},
+        "organiser": ORGANISER_PAGES if shared else set(),
     }
     expected = expected_pages.get(actor, set())
     if actor == "administrator":

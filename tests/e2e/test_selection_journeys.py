@@ -101,7 +101,7 @@ def test_an_organiser_runs_a_round_locks_someone_out_runs_again_and_confirms(
     assert follow_job(page, "Run a selection round") == "Run 1 finished: optimal"
     page.locator("#job-subject-link").click()
     check_accessibility(page)
-    places = page.get_by_role("table", name=re.compile(rf"^{workshop}: 1 of 1 places"))
+    places = page.get_by_role("table", name=re.compile(rf"^{workshop}: 1 person for 1 place"))
     expect(places.get_by_role("cell", name=manager)).to_be_visible()
     expect(
         page.get_by_text(f"the lowest-scoring person given a place there, {manager}")
@@ -121,7 +121,7 @@ def test_an_organiser_runs_a_round_locks_someone_out_runs_again_and_confirms(
     expect_page(page, "Confirm the selection")
     expect(page.get_by_text("You are about to offer 1 place")).to_be_visible()
     page.get_by_role("button", name="Confirm and send offers").click()
-    expect(page.get_by_text("1 places offered")).to_be_visible()
+    expect(page.get_by_text("1 place offered")).to_be_visible()
     expect(page.get_by_role("button", name="Run the optimiser")).to_have_count(0)
     check_accessibility(page)
 

@@ -80,11 +80,15 @@ def solve_document(
     # The hash is the recorded run's: taken over the round itself, without the replay seed.
     digest = allocation.input_hash({k: v for k, v in document.items() if k != "seed"})
     problem = allocation.round_from_document(document)
+    recorded_seed = document.get("seed")
+    # The document is not needed any more: when the caller kept no reference (the command),
+    # dropping it here frees its objects before the solver builds its model.
+    del document
     if time_limit is not None:
         settings = dataclasses.replace(problem.settings, time_limit=time_limit)
         problem = dataclasses.replace(problem, settings=settings)
     if seed is None:
-        seed = document.get("seed")
+        seed = recorded_seed
         if seed is not None and not 0 <= seed < SEED_LIMIT:
             raise allocation.AllocationError([f"seed: must be from 0 to {SEED_LIMIT - 1}"])
     if seed is None:
@@ -148,9 +152,10 @@ def allocate_command(
 def _allocate(
     round_file: Path, *, seed: int | None, time_limit: float | None, explain: bool
 ) -> None:
-    document = _read(round_file)
     try:
-        output = solve_document(document, seed=seed, time_limit=time_limit, explain=explain)
+        output = solve_document(
+            _read(round_file), seed=seed, time_limit=time_limit, explain=explain
+        )
     except allocation.SolverError as error:
         _fail([f"{round_file}: {error.message}"], code=NO_ALLOCATION)
     except allocation.AllocationError as error:
