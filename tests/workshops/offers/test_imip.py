@@ -10,9 +10,8 @@ from email.message import EmailMessage
 
 import icalendar
 import pytest
-from flask import g
 
-from skillsreg.core.mail import send_outbox
+from skillsreg.core.jobs.queue import work_until_empty
 from skillsreg.workshops import services as workshop_services
 from skillsreg.workshops.models import ChoiceStatus
 from skillsreg.workshops.offers import services
@@ -23,9 +22,9 @@ from .test_services import offer_for
 
 
 def deliver(db) -> None:
-    """Commit, then send what was queued through the test SMTP server."""
+    """Commit, then let the queue's worker send what was queued through the test SMTP server."""
     db.session.commit()
-    send_outbox(ids=g.pop("queued_mail", []))
+    work_until_empty()
 
 
 def received(box, to: str, subject: str):
