@@ -74,6 +74,7 @@ USER_TABLES: dict[str, Holding] = {
     "selection_rounds": Holding("selection_rounds", "kept; the organiser is blanked"),
     "selection_runs": Holding("selection_runs", "kept; the organiser is blanked"),
     "selection_locks": Holding("selection_locks", "kept: ids only"),
+    "jobs": Holding("jobs_started", "kept; who started it is blanked"),
 }
 
 

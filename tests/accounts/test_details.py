@@ -61,10 +61,14 @@ def test_saving_the_same_details_changes_nothing(db, listed):
     assert queries.stale_snapshot() is None
 
 
-def test_with_auto_republish_the_register_is_published_again_with_the_new_details(db, listed):
+def test_with_auto_republish_the_register_is_published_again_with_the_new_details(
+    db, listed, run_jobs
+):
     details.change_details(
         listed, **_values(listed, name="Renamed Person"), now=utcnow(), auto_republish=True
     )
+    db.session.commit()  # the change commits at once; the republishing is queued
+    assert run_jobs() >= 1
     assert queries.stale_snapshot() is None
     latest = queries.snapshots()[0]
     assert latest.replaces_id is not None
