@@ -20,7 +20,7 @@ def test_a_job_page_shows_how_it_ended_and_the_list_shows_it_at_any_width(
 ) -> None:
     page = new_page(viewport={"width": width, "height": 900})
     sign_in(page, live_server.admin_email, live_server.admin_password)
-    expect_page(page, "Your account")
+    expect_page(page, "Your home")
     visit(page, "/register/preview?population=framework", heading="Preview the register")
     page.get_by_role("button", name="Publish this register").click()
     # Published if anyone has agreed to be listed by now, otherwise failed saying so, with

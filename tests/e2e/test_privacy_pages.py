@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import check_accessibility, new_person, sign_up, visit
 
 pytestmark = pytest.mark.e2e
@@ -20,10 +21,10 @@ def _fits(page: Page) -> None:
 
 
 def test_a_member_reads_who_sees_their_assessments_and_what_the_download_holds(
-    new_page: Callable[..., Page],
+    new_page: Callable[..., Page], live_server: LiveServer
 ) -> None:
     page = new_page(viewport={"width": 320, "height": 800})
-    sign_up(page, new_person("Rosa Reader"))
+    sign_up(page, new_person("Rosa Reader"), live_server.mailbox)
 
     visit(page, "/assessments/", heading="Your self-assessments")
     page.get_by_role("link", name="who sees your self-assessments").click()

@@ -78,7 +78,7 @@ with create_app().app_context():
     if find_user_by_email(MEMBER) is None:
         now = utcnow()
         people = dict(organisation="Kirklees Council", sector=Sector.PUBLIC,
-                      now=now - timedelta(days=20))
+                      now=now - timedelta(days=20), confirmed=True)
         member = register_user(name="Casey Crawl", email=MEMBER, password=PASSWORD,
             job_title="Web manager", web_groups=["web-manager"], **people)
         organiser = register_user(name="Olu Organiser", email=ORGANISER, password=PASSWORD,
