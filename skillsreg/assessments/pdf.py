@@ -10,11 +10,13 @@ from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from flask import render_template, url_for
 
 from skillsreg.assessments import queries, services
 from skillsreg.assessments.models import Assessment
 from skillsreg.config import ROOT
+from skillsreg.extensions import db
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
     from weasyprint import CSS
@@ -176,7 +178,13 @@ def profile_pdf(assessment: Assessment) -> bytes:
         _external=True,
     )
     body = render_pdf(profile_context(view, version_url=version_url))
-    services.store_pdf(assessment, pdf=body, key=key)
+    try:
+        with db.session.begin_nested():
+            services.store_pdf(assessment, pdf=body, key=key)
+    except sa.exc.OperationalError:
+        # SQLite has one writer: when the queue's worker is storing the same PDF at this moment
+        # the copy is not kept twice, and this one is still served.
+        db.session.refresh(assessment)
     return body
 
 
