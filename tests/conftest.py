@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -55,6 +56,29 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+_moved_clock: list[Any] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With TEST_CLOCK_YEARS_AHEAD=N (`make test-future`), the whole run happens N years on.
+
+    The clock moves before the test modules are imported, so dates they compute at import time
+    agree with the app's. time-machine moves the wall clock (time.time, datetime.now,
+    date.today) and leaves the monotonic clock alone, so timeouts and timers still run.
+    """
+    years = int(os.environ.get("TEST_CLOCK_YEARS_AHEAD") or 0)
+    if years:
+        later = datetime.now(UTC) + timedelta(days=365 * years + years // 4)
+        traveller = time_machine.travel(later, tick=True)
+        traveller.start()
+        _moved_clock.append(traveller)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for traveller in _moved_clock:
+        traveller.stop()
 
 
 @pytest.fixture

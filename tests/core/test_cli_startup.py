@@ -25,10 +25,6 @@ print(json.dumps(loaded), file=sys.stderr)
 def run_flask(*args: str) -> tuple[str, list[str]]:
     env = {**os.environ, "SKILLSREG_ENV": "test"}
     env.pop("TEST_DATABASE_URL", None)
-    # What a command imports does not depend on the date, and under `make test-future` the
-    # child would inherit faketime, whose moved monotonic clock can stall its exit.
-    env.pop("LD_PRELOAD", None)
-    env.pop("FAKETIME", None)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         input=json.dumps(HEAVY),
