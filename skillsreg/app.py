@@ -3,22 +3,73 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Callable
 from typing import Any
 
+import click
 from flask import Flask, g, request
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import Map
 
 from skillsreg.config import ROOT, load_config
-from skillsreg.core.caching import register_cache
-from skillsreg.core.timing import register_cpu_timing
-from skillsreg.extensions import csrf, db, limiter, login_manager
+from skillsreg.core.lazy import LazyCommand
+
+
+class App(Flask):
+    """Flask, able to finish its set-up on first use (the command line defers it).
+
+    The set-up is finished before anything routes a request or builds a URL (both go through
+    `url_map`), before `flask shell` and before any of the project's commands is loaded.
+    """
+
+    _pending_setup: Callable[[Flask], None] | None = None
+    _setup_thread: int | None = None
+
+    def defer_setup(self, finish: Callable[[Flask], None]) -> None:
+        """Run `finish(app)` the first time the app is really used."""
+        self._setup_lock = threading.RLock()
+        self._pending_setup = finish
+
+    def finish_setup(self) -> None:
+        """Run the deferred set-up once; other threads wait for it."""
+        if self._pending_setup is None or self._setup_thread == threading.get_ident():
+            return
+        with self._setup_lock:
+            finish = self._pending_setup
+            if finish is None:
+                return
+            self._setup_thread = threading.get_ident()
+            try:
+                finish(self)
+            finally:
+                self._setup_thread = None
+            self._pending_setup = None
+
+    @property  # type: ignore[override]
+    def url_map(self) -> Map:
+        """The routes, once every blueprint is registered."""
+        self.finish_setup()
+        return self._url_map
+
+    @url_map.setter
+    def url_map(self, value: Map) -> None:
+        self._url_map = value
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """`flask shell` gets the finished app."""
+        self.finish_setup()
+        return super().make_shell_context()
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
-    """Build the application for an environment, with optional setting overrides."""
-    app = Flask(
+    """Build the application for an environment, with optional setting overrides.
+
+    On the command line (`flask ...`) the web stack (database models, blueprints, jobs) is wired
+    only when a command first needs the application context, so `flask --help` stays fast; the
+    web server and the tests get a fully built app at once.
+    """
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder="static",
@@ -27,6 +78,19 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
     register_proxy(app)
+    if click.get_current_context(silent=True) is None:
+        finish_setup(app)
+    else:
+        app.defer_setup(finish_setup)
+    register_migrations(app)
+    register_cli(app)
+    return app
+
+
+def finish_setup(app: Flask) -> None:
+    """Bind the extensions, models, templates, pages, error handlers and jobs."""
+    from skillsreg.core.timing import register_cpu_timing
+
     register_extensions(app)
     register_models()
     register_templates(app)
@@ -34,9 +98,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_security_headers(app)
     register_errors(app)
     register_queue(app)
-    register_cli(app)
     register_cpu_timing(app)
-    return app
 
 
 def register_proxy(app: Flask) -> None:
@@ -63,13 +125,16 @@ def register_queue(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the database engine settings to the app."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from skillsreg.core.caching import register_cache
     from skillsreg.core.db import configure_engine, ensure_sqlite_folder
+    from skillsreg.extensions import csrf, db, limiter, login_manager
 
     ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    register_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -79,13 +144,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_migrations(app: Flask) -> None:
     """Bind Flask-Migrate; on the command line only once `flask db` runs (Alembic loads slowly)."""
-    import click
 
     def init() -> click.Command:
         from flask_migrate import Migrate
 
         from skillsreg.core.db import render_migration_item
+        from skillsreg.extensions import db
 
+        if isinstance(app, App):
+            app.finish_setup()
         migrate = Migrate(
             compare_type=True, render_as_batch=True, render_item=render_migration_item
         )
@@ -95,8 +162,6 @@ def register_migrations(app: Flask) -> None:
     if click.get_current_context(silent=True) is None:
         init()  # the web server and the tests: flask_migrate.upgrade() needs it bound
         return
-    from skillsreg.core.lazy import LazyCommand
-
     app.cli.add_command(LazyCommand("db", init, short_help="Perform database migrations."))
 
 
@@ -117,6 +182,8 @@ def register_models() -> None:
 
 def register_templates(app: Flask) -> None:
     """Find our templates first, then the GOV.UK Frontend macros."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),
@@ -189,18 +256,36 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """Add the project's command groups to `flask`."""
-    from skillsreg.accounts.cli import users_cli
-    from skillsreg.core.cli import demo_cli, mail_cli
-    from skillsreg.core.jobs.cli import jobs_cli
-    from skillsreg.frameworks.cli import frameworks_cli
-    from skillsreg.register.cli import data_cli
-    from skillsreg.workshops.cli import workshops_cli
+    """Add the project's command groups to `flask`, each imported only when it is run."""
+    for name, path, short_help in COMMAND_GROUPS:
+        app.cli.add_command(LazyCommand(name, _group_loader(app, path), short_help=short_help))
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(mail_cli)
-    app.cli.add_command(frameworks_cli)
-    app.cli.add_command(workshops_cli)
-    app.cli.add_command(data_cli)
-    app.cli.add_command(jobs_cli)
+
+# (name, "module:attribute", the one line `flask --help` shows)
+COMMAND_GROUPS = (
+    ("users", "skillsreg.accounts.cli:users_cli", "Manage accounts."),
+    ("demo", "skillsreg.core.cli:demo_cli", "Demonstration data for development."),
+    ("mail", "skillsreg.core.cli:mail_cli", "The email outbox."),
+    (
+        "frameworks",
+        "skillsreg.frameworks.cli:frameworks_cli",
+        "Import, export and compare skills frameworks.",
+    ),
+    ("workshops", "skillsreg.workshops.cli:workshops_cli", "Workshop selection rounds and offers."),
+    ("data", "skillsreg.register.cli:data_cli", "Personal data housekeeping."),
+    ("jobs", "skillsreg.core.jobs.cli:jobs_cli", "The task queue and its workers."),
+)
+
+
+def _group_loader(app: Flask, path: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        import importlib
+
+        if isinstance(app, App):
+            app.finish_setup()
+
+        module, attribute = path.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    return load

@@ -7,7 +7,18 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("weasyprint", "scipy", "highspy", "numpy", "jsonschema", "icalendar", "alembic")
+HEAVY = (
+    "weasyprint",
+    "scipy",
+    "highspy",
+    "numpy",
+    "jsonschema",
+    "icalendar",
+    "alembic",
+    "sqlalchemy",
+    "huey",
+    "skillsreg.frameworks.views",
+)
 
 PROBE = """
 import json, sys
@@ -42,6 +53,19 @@ def test_flask_help_lists_every_command_without_importing_heavy_libraries():
     for group in ("data", "db", "demo", "frameworks", "mail", "users", "workshops"):
         assert f"  {group} " in output
     assert loaded == []
+
+
+def test_a_command_gets_the_finished_app_with_its_models_and_pages():
+    output, loaded = run_flask("routes")
+    assert "frameworks.show_version" in output
+    assert "/api/" in output
+    assert {"sqlalchemy", "skillsreg.frameworks.views"} <= set(loaded)
+
+
+def test_a_command_group_loads_its_commands_when_run():
+    output, loaded = run_flask("workshops", "allocate", "--help")
+    assert "--seed" in output
+    assert "sqlalchemy" in loaded
 
 
 def test_the_migration_commands_load_when_asked_for():
