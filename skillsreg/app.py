@@ -257,33 +257,40 @@ def register_errors(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the project's command groups to `flask`, each imported only when it is run."""
-    for name, path, short_help in COMMAND_GROUPS:
-        app.cli.add_command(LazyCommand(name, _group_loader(app, path), short_help=short_help))
+    for name, path, short_help, needs_app in COMMAND_GROUPS:
+        load = _group_loader(app, path, needs_app=needs_app)
+        app.cli.add_command(LazyCommand(name, load, short_help=short_help))
 
 
-# (name, "module:attribute", the one line `flask --help` shows)
+# (name, "module:attribute", the line `flask --help` shows, whether its commands need the
+# finished app; `workshops` finishes it per command, since `allocate` only solves a file)
 COMMAND_GROUPS = (
-    ("users", "skillsreg.accounts.cli:users_cli", "Manage accounts."),
-    ("demo", "skillsreg.core.cli:demo_cli", "Demonstration data for development."),
-    ("mail", "skillsreg.core.cli:mail_cli", "The email outbox."),
+    ("users", "skillsreg.accounts.cli:users_cli", "Manage accounts.", True),
+    ("demo", "skillsreg.core.cli:demo_cli", "Demonstration data for development.", True),
+    ("mail", "skillsreg.core.cli:mail_cli", "The email outbox.", True),
     (
         "frameworks",
         "skillsreg.frameworks.cli:frameworks_cli",
         "Import, export and compare skills frameworks.",
+        True,
     ),
-    ("workshops", "skillsreg.workshops.cli:workshops_cli", "Workshop selection rounds and offers."),
-    ("data", "skillsreg.register.cli:data_cli", "Personal data housekeeping."),
-    ("jobs", "skillsreg.core.jobs.cli:jobs_cli", "The task queue and its workers."),
+    (
+        "workshops",
+        "skillsreg.workshops.cli:workshops_cli",
+        "Workshop selection rounds and offers.",
+        False,
+    ),
+    ("data", "skillsreg.register.cli:data_cli", "Personal data housekeeping.", True),
+    ("jobs", "skillsreg.core.jobs.cli:jobs_cli", "The task queue and its workers.", True),
 )
 
 
-def _group_loader(app: Flask, path: str) -> Callable[[], click.Command]:
+def _group_loader(app: Flask, path: str, *, needs_app: bool) -> Callable[[], click.Command]:
     def load() -> click.Command:
         import importlib
 
-        if isinstance(app, App):
+        if needs_app and isinstance(app, App):
             app.finish_setup()
-
         module, attribute = path.split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command

@@ -42,3 +42,12 @@ class LazyCommand(click.Command):
     ) -> click.Context:
         """Hand the arguments to the real command, which parses and runs them."""
         return self._load().make_context(info_name, args, parent=parent, **extra)
+
+
+def finish_app_setup() -> None:
+    """Finish the current app's deferred set-up (see skillsreg.app.App) before a command runs."""
+    from flask import current_app
+
+    finish = getattr(current_app._get_current_object(), "finish_setup", None)
+    if finish is not None:
+        finish()
