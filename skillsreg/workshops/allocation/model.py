@@ -19,7 +19,7 @@ class SolverError(AllocationError):
     """The optimiser found no allocation (for example within the time limit)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large round holds many: no __dict__ each
 class Workshop:
     """A workshop with a number of places and the balance the organiser wants in it."""
 
@@ -32,7 +32,7 @@ class Workshop:
     min_per_target_role: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large round holds many: no __dict__ each
 class Choice:
     """One ranked workshop in an expression of interest (rank 1 is the first choice)."""
 
@@ -41,7 +41,7 @@ class Choice:
     available: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large round holds many: no __dict__ each
 class Applicant:
     """A person asking for places, with what the score needs to know about them."""
 

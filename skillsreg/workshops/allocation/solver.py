@@ -75,6 +75,13 @@ class _Model:
         self.row_upper.append(np.asarray(upper, dtype=float))
         self.num_rows += len(lower)
 
+    def release_rows_and_columns(self) -> None:
+        """Free the arrays HiGHS has copied: a large round's solve needs the memory."""
+        for arrays in (self.cost, self.col_lower, self.col_upper, self.row_index, self.col_index):
+            arrays.clear()
+        self.row_lower.clear()
+        self.row_upper.clear()
+
     def add_at_most(self, rows: np.ndarray, cols: np.ndarray, limits: np.ndarray) -> None:
         """Append rows saying that the sum of their columns is at most a limit."""
         self.add_rows(rows, cols, np.full(len(limits), -INF), limits)
@@ -173,6 +180,18 @@ def _group_rows(model: _Model, kind: str) -> None:
     model.add_at_most(*_binding_groups(keys, np.array(limits)[model.ws]))
 
 
+def _role_holders(model: _Model, roles: list[str]) -> dict[str, np.ndarray]:
+    """Return, for each role, a mask of the applicants (in model order) who hold it."""
+    holders = {role: np.zeros(len(model.applicant_ids), dtype=bool) for role in roles}
+    applicants = model.view.applicants
+    for index, key in enumerate(model.applicant_ids):
+        for role in applicants[key].roles:
+            mask = holders.get(role)
+            if mask is not None:
+                mask[index] = True
+    return holders
+
+
 def _role_rows(model: _Model) -> None:
     """Add soft minimum rows per target role, each with a penalised shortfall column."""
     view = model.view
@@ -185,8 +204,9 @@ def _role_rows(model: _Model) -> None:
             for role in workshop.target_roles
         }
     )
+    holders = _role_holders(model, roles)
     for role in roles:
-        has_role = np.array([role in view.applicants[key].roles for key in model.applicant_ids])
+        has_role = holders[role]
         targeted = np.array(
             [role in view.workshops[key].target_roles for key in model.workshop_ids]
         )
@@ -240,6 +260,7 @@ def _highs(model: _Model) -> highspy.Highs:
     # than it saves: measured 0.09 s of 0.21 s at 1,000 applicants and 1.8 s at 10,000.
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
+    model.release_rows_and_columns()
     return highs
 
 
