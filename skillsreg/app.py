@@ -77,7 +77,6 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
-    register_proxy(app)
     if click.get_current_context(silent=True) is None:
         finish_setup(app)
     else:
@@ -99,6 +98,7 @@ def finish_setup(app: Flask) -> None:
     register_errors(app)
     register_queue(app)
     register_cpu_timing(app)
+    register_proxy(app)  # outermost: the page cache sees the client's scheme and host
 
 
 def register_proxy(app: Flask) -> None:

@@ -43,6 +43,9 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
         "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     )
+    # Repeat requests for those pages from people without cookies answered before Flask runs.
+    PAGE_CACHE = _env_bool("PAGE_CACHE", True)
+    PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 512)
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -131,6 +134,7 @@ class TestConfig(Config):
     CACHE_REDIS_URL = None
     CACHE_TYPE = "NullCache"  # ids repeat between tests; tests of the cache give it a real one
     CACHE_NO_NULL_WARNING = True
+    PAGE_CACHE = False  # tests of the page cache turn it on
     MAIL_DEFAULT_SENDER = "skillsreg@test.invalid"
     ORGANISER_EMAIL = "workshops@test.invalid"
     JOBS_URL = "memory://"  # the test fixtures choose a SQLite file, or Redis with PostgreSQL

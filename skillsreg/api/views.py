@@ -23,6 +23,7 @@ from skillsreg.api import openapi, queries, serializers
 from skillsreg.api.serializers import Json
 from skillsreg.core.auth import public
 from skillsreg.core.caching import cached, content_key
+from skillsreg.core.page_cache import share_response
 from skillsreg.extensions import csrf, db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, Role, Skill, VersionStatus
 from skillsreg.frameworks.rules import compare_versions
@@ -292,6 +293,7 @@ def respond(fresh: Freshness, build: Callable[[], Json]) -> Response:
         return fresh.apply(jsonify(build()))
     # The ETag covers the address, the versions' states and the release: it keys the body too.
     body = cached(content_key("api", fresh.etag), lambda: jsonify(build()).get_data())
+    share_response()
     return fresh.apply(current_app.response_class(body, mimetype="application/json"))
 
 

@@ -34,13 +34,14 @@ from markupsafe import Markup
 
 from skillsreg.config import ROOT
 
+# NONCE_SLOT stands for the CSP nonce in whole pages cached for people not signed in; each
+# response gets its own nonce in its place (the same in every process, as Redis shares them).
+from skillsreg.core.page_cache import NONCE_SLOT, PageCache, share_response
+
 log = logging.getLogger(__name__)
 cache = Cache()
 T = TypeVar("T")
 RELEASE_FOLDERS = ("skillsreg", "templates")
-# Stands for the CSP nonce in whole pages cached for people not signed in; each response gets
-# its own nonce in its place (the same in every process, as Redis shares the pages).
-NONCE_SLOT = "skillsreg-csp-nonce-slot"
 PACKAGES = ("skillsreg", "govuk-frontend-jinja", "govuk-frontend-wtf", "flask-caching")
 
 
@@ -66,6 +67,14 @@ def register_cache(app: Flask) -> None:
     app.config.setdefault("CACHE_KEY_PREFIX", "skillsreg:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 7 * 24 * 3600)
     cache.init_app(app)
+    page_cache = PageCache(app.wsgi_app, app)
+    app.extensions["page_cache"] = page_cache
+    app.wsgi_app = page_cache  # type: ignore[method-assign]
+
+
+def current_release() -> str:
+    """Return the release key of the current app (computed once per process)."""
+    return _release()
 
 
 def _release() -> str:
@@ -149,6 +158,7 @@ def cached_page(
 
         page = cached(key + ":page", whole_page)
         response = make_response(page.replace(NONCE_SLOT, g.csp_nonce))
+        share_response()  # and the page cache in front of the app may answer it next time
     response.set_etag(etag, weak=True)
     # Stored by the browser only, and checked with the server every time it is shown again.
     response.headers["Cache-Control"] = "private, no-cache"

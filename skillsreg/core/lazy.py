@@ -48,6 +48,6 @@ def finish_app_setup() -> None:
     """Finish the current app's deferred set-up (see skillsreg.app.App) before a command runs."""
     from flask import current_app
 
-    finish = getattr(current_app._get_current_object(), "finish_setup", None)
+    finish = getattr(current_app._get_current_object(), "finish_setup", None)  # type: ignore[attr-defined]
     if finish is not None:
         finish()

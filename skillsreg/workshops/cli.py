@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 from flask.cli import AppGroup
 
@@ -38,9 +40,8 @@ def register_commands() -> None:
             "Act on calendar replies: a decline gives up the place.",
         ),
     ):
-        workshops_cli.add_command(
-            LazyCommand(name, lambda name=name: _offer_command(name), short_help=short_help)
-        )
+        load = functools.partial(_offer_command, name)
+        workshops_cli.add_command(LazyCommand(name, load, short_help=short_help))
 
 
 register_commands()
