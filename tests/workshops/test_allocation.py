@@ -382,6 +382,14 @@ def test_the_round_document_follows_the_schema_and_round_trips() -> None:
     assert restored.locked_out == (("p1", "B"), ("p2", None))
 
 
+def test_a_consumed_document_gives_the_same_round_and_lets_go_of_its_applicants() -> None:
+    document = input_document(_document_round())
+    copy = json.loads(json.dumps(document))
+    restored = round_from_document(copy, consume=True)
+    assert restored == round_from_document(json.loads(json.dumps(document)))
+    assert copy["applicants"] == [None] * len(document["applicants"])
+
+
 def test_the_input_hash_is_stable_and_changes_with_the_input() -> None:
     round_ = _document_round()
     document = input_document(round_)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, fields
 from functools import cache
 from pathlib import Path
@@ -115,15 +115,29 @@ def _read_workshop(values: dict[str, Any]) -> Workshop:
     return Workshop(**known)
 
 
-def round_from_document(doc: dict[str, Any]) -> Round:
-    """Read a round back from its document; raise AllocationError if it cannot be read."""
+def _consumed(items: list[Any]) -> Iterator[Any]:
+    """Yield the items of a list, letting go of each one once it has been read."""
+    for index, item in enumerate(items):
+        items[index] = None
+        yield item
+
+
+def round_from_document(doc: dict[str, Any], *, consume: bool = False) -> Round:
+    """Read a round back from its document; raise AllocationError if it cannot be read.
+
+    With `consume` the document's applicants are let go of as they are read, so a large round's
+    objects take the memory its document held (the document is useless afterwards).
+    """
     try:
         settings = dict(doc.get("settings", {}))
         weights = Weights(**_known(Weights, settings.pop("weights", {})))
+        applicants = doc["applicants"]
+        if consume and isinstance(applicants, list):
+            applicants = _consumed(applicants)
         return Round(
             id=str(doc["id"]),
             workshops=tuple(_read_workshop(values) for values in doc["workshops"]),
-            applicants=tuple(_read_applicant(values) for values in doc["applicants"]),
+            applicants=tuple(_read_applicant(values) for values in applicants),
             settings=Settings(weights=weights, **_known(Settings, settings)),
             locked_in=tuple(
                 (lock["applicant"], lock["workshop"]) for lock in doc.get("locked_in", ())

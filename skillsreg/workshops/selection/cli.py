@@ -79,10 +79,11 @@ def solve_document(
     allocation.validate_document(document)
     # The hash is the recorded run's: taken over the round itself, without the replay seed.
     digest = allocation.input_hash({k: v for k, v in document.items() if k != "seed"})
-    problem = allocation.round_from_document(document)
     recorded_seed = document.get("seed")
-    # The document is not needed any more: when the caller kept no reference (the command),
-    # dropping it here frees its objects before the solver builds its model.
+    # The document is not needed any more: its applicants are let go of as they are read (their
+    # memory holds the round's objects), and when the caller kept no reference (the command),
+    # dropping it here frees the rest before the solver builds its model.
+    problem = allocation.round_from_document(document, consume=True)
     del document
     if time_limit is not None:
         settings = dataclasses.replace(problem.settings, time_limit=time_limit)
