@@ -110,6 +110,7 @@ def register_models() -> None:
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
+    import skillsreg.reviews.models
     import skillsreg.workshops.models
     import skillsreg.workshops.offers.models
     import skillsreg.workshops.selection.models  # noqa: F401
