@@ -95,6 +95,10 @@ class Review(db.Model):  # type: ignore[name-defined]
     validated_assessment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("assessments.id", ondelete="SET NULL"), unique=True
     )
+    # The email that carried the link: it names the member, so erasure deletes it too.
+    request_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
 
     assessment: Mapped[Assessment] = relationship(foreign_keys=[assessment_id])
     member: Mapped[Any] = relationship("User", foreign_keys=[member_id])
