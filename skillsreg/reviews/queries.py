@@ -10,9 +10,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
+from skillsreg.assessments.queries import AssessmentView, SkillRow, assessment_view
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, ScaleLevel, Skill
-from skillsreg.reviews.models import Review, ReviewStatus, hash_token
+from skillsreg.reviews.models import Review, ReviewItem, ReviewStatus, hash_token
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def validated_assessments(user_id: int) -> list[Assessment]:
 def validated_levels(user_id: int) -> list[ValidatedLevel]:
     """Every skill level a reviewer confirmed for a member, newest assessment first."""
     rows = db.session.execute(
-        sa.select(Rating, Assessment, Review, Skill.name, ScaleLevel.name, Framework, FrameworkVersion)
+        sa.select(
+            Rating, Assessment, Review, Skill.name, ScaleLevel.name, Framework, FrameworkVersion
+        )
         .join(Assessment, Assessment.id == Rating.assessment_id)
         .join(Review, Review.validated_assessment_id == Assessment.id)
         .join(FrameworkVersion, FrameworkVersion.id == Assessment.version_id)
@@ -72,7 +75,9 @@ def validated_levels(user_id: int) -> list[ValidatedLevel]:
         )
         .join(
             ScaleLevel,
-            sa.and_(ScaleLevel.version_id == FrameworkVersion.id, ScaleLevel.number == Rating.level),
+            sa.and_(
+                ScaleLevel.version_id == FrameworkVersion.id, ScaleLevel.number == Rating.level
+            ),
         )
         .where(
             Assessment.user_id == user_id,
@@ -174,3 +179,37 @@ def requests_since(member: User, since: datetime) -> int:
 
 def open_statuses() -> tuple[ReviewStatus, ...]:
     return (ReviewStatus.REQUESTED, ReviewStatus.GIVEN)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One skill of a reviewed assessment: the member's rating beside the reviewer's answer."""
+
+    row: SkillRow
+    item: ReviewItem | None
+
+    @property
+    def differs(self) -> bool:
+        return self.item is not None and not self.item.agrees
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    name: str
+    rows: list[ReviewRow]
+
+
+def review_groups(review: Review, view: AssessmentView) -> list[ReviewGroup]:
+    """The assessment's skills by category, each with what the reviewer said of it."""
+    return [
+        ReviewGroup(
+            group.category.name,
+            [ReviewRow(row, review.item_for(row.skill.code)) for row in group.rows],
+        )
+        for group in view.groups
+    ]
+
+
+def reviewed_view(review: Review) -> AssessmentView | None:
+    """The reviewed assessment as its pages show it (ratings, descriptors, level names)."""
+    return assessment_view(review.assessment)

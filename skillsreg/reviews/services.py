@@ -24,7 +24,13 @@ from skillsreg.reviews.models import (
     ReviewStatus,
     hash_token,
 )
-from skillsreg.reviews.rules import AnswerError, Level, ReviewedSkill, read_answer, validated_ratings
+from skillsreg.reviews.rules import (
+    AnswerError,
+    Level,
+    ReviewedSkill,
+    read_answer,
+    validated_ratings,
+)
 
 Link = Callable[[str], str]
 OPEN_PER_ASSESSMENT = 5
@@ -56,7 +62,9 @@ def _require_reviewable(assessment: Assessment) -> None:
     if assessment.status is not AssessmentStatus.SUBMITTED:
         raise ReviewError("Submit your assessment before you ask for a review")
     if assessment.validated_from_id is not None:
-        raise ReviewError("This is already a validated assessment: ask for a review of the original")
+        raise ReviewError(
+            "This is already a validated assessment: ask for a review of the original"
+        )
 
 
 def request_review(
@@ -69,6 +77,7 @@ def request_review(
     message: str,
     now: datetime,
     link: Link,
+    decline_link: Link,
     days: int,
     per_day: int,
 ) -> Review:
@@ -89,7 +98,9 @@ def request_review(
             "cancel one before you ask someone else"
         )
     if any(r.reviewer_email == address for r in waiting):
-        raise ReviewError("You have already asked this person: their link still works", field="email")
+        raise ReviewError(
+            "You have already asked this person: their link still works", field="email"
+        )
     token = secrets.token_urlsafe(32)  # 256 bits; only the hash is kept
     review = Review(
         assessment=assessment,
@@ -112,7 +123,7 @@ def request_review(
         member=member,
         version=assessment.version,
         link=link(token),
-        decline_link=link(token) + "/decline",
+        decline_link=decline_link(token),
     )
     review.request_message_id = mail.id
     record("review.request", actor=member, subject_type="review", subject_id=review.id)
