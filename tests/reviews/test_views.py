@@ -110,7 +110,8 @@ def test_opening_the_link_changes_nothing_and_shows_only_the_assessment(client, 
     text = page.get_text()
     assert member.name in text
     assert "Evidence for CONT" in text
-    assert member.email not in text and member.organisation not in text
+    assert member.email not in text
+    assert member.organisation not in text
     assert page.find("a", href=f"/reviews/respond/{token}/decline")
     _db.session.refresh(review)
     assert review.status is ReviewStatus.REQUESTED
