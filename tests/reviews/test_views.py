@@ -285,3 +285,16 @@ def test_review_requests_are_rate_limited(app, client, login_as, member, assessm
         app.config["RATELIMIT_REVIEW"] = "1000 per minute"
 
     assert statuses == [200, 200, 429]
+
+
+def test_the_history_marks_a_validated_assessment(client, login_as, member, assessment):
+    review = _given(member, assessment, {})
+    services.accept_review(review, member=member, accepted=[], now=utcnow())
+    _db.session.commit()
+    login_as(member)
+
+    page = check_page(client.get("/assessments/"))
+
+    tags = [tag.get_text(" ", strip=True) for tag in page.select(".govuk-tag")]
+    assert any(tag.startswith("Validated ") for tag in tags), tags
+    assert page.find("a", href="/reviews")
