@@ -118,6 +118,7 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     expect_page(reviewer, "Review a skills self-assessment")
     _fits(reviewer, 320)
     expect(reviewer.get_by_text("My evidence for CONT")).to_be_visible()
+    reviewer.screenshot(path=str(ROOT / "test-results" / "review-form-320.png"))
     for radio in reviewer.locator("input[type=radio][value=agree]").all():
         radio.check()
     reviewer.locator("input[name=level_CONT][value='4']").check()
