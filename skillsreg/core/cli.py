@@ -13,6 +13,7 @@ from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_
 from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
+from skillsreg.reviews.demo import load_demo_reviews
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
@@ -30,6 +31,7 @@ def load_demo() -> None:
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
+    load_demo_reviews(utcnow())
     db.session.commit()
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "
