@@ -107,6 +107,7 @@ def register_models() -> None:
     import skillsreg.core.audit
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
+    import skillsreg.credentials.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
@@ -145,7 +146,9 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
+    from skillsreg.credentials.views import bp as credentials_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
+    from skillsreg.frameworks.views.case import case_bp
     from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
@@ -166,6 +169,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(credentials_bp)
+    app.register_blueprint(case_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -193,6 +198,7 @@ def register_cli(app: Flask) -> None:
     from skillsreg.accounts.cli import users_cli
     from skillsreg.core.cli import demo_cli, mail_cli
     from skillsreg.core.jobs.cli import jobs_cli
+    from skillsreg.credentials.cli import credentials_cli
     from skillsreg.frameworks.cli import frameworks_cli
     from skillsreg.register.cli import data_cli
     from skillsreg.workshops.cli import workshops_cli
@@ -204,3 +210,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(workshops_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(credentials_cli)
