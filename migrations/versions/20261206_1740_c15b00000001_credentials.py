@@ -1,8 +1,8 @@
 """credentials: Open Badges 3.0 credentials and their status list index
 
 Revision ID: c15b00000001
-Revises: b11a00000003
-Create Date: 2026-12-06 17:30:00
+Revises: c15a00000001
+Create Date: 2026-12-06 17:40:00
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c15b00000001'
-down_revision = "b11a00000003"
+down_revision = "c15a00000001"
 branch_labels = None
 depends_on = None
 
