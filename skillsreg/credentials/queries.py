@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from skillsreg.credentials.models import Credential
+from skillsreg.credentials.models import Credential, CredentialKind
 from skillsreg.extensions import db
+from skillsreg.reviews.queries import ValidatedLevel, validated_levels
 from skillsreg.workshops.models import Choice, ChoiceStatus, Workshop
 
 
@@ -69,3 +70,29 @@ def attendance_to_credit() -> list[WorkshopAttendance]:
         sa.select(Workshop).where(Workshop.id.in_(attended)).order_by(Workshop.starts_at.desc())
     )
     return [WorkshopAttendance(w, attended[w.id], issued.get(w.id, 0)) for w in workshops]
+
+
+@dataclass(frozen=True)
+class LevelOffer:
+    """A validated skill level, and the credential already issued for it, if any."""
+
+    level: ValidatedLevel
+    credential: Credential | None
+
+
+def validated_levels_to_offer(user_id: int) -> list[LevelOffer]:
+    """The member's validated levels (one per skill and level), each with its credential if any."""
+    issued = {
+        (c.version_id, c.skill_code, c.level): c
+        for c in credentials_of(user_id)
+        if c.kind is CredentialKind.SKILL_LEVEL and not c.is_revoked
+    }
+    offers: dict[tuple[int, str, int], LevelOffer] = {}
+    for level in validated_levels(user_id):
+        key = (level.version_id, level.skill_code, level.level)
+        offers.setdefault(key, LevelOffer(level, issued.get(key)))
+    return list(offers.values())
+
+
+def find_validated_level(user_id: int, rating_id: int) -> ValidatedLevel | None:
+    return next((v for v in validated_levels(user_id) if v.rating_id == rating_id), None)

@@ -19,6 +19,7 @@ from skillsreg.credentials.models import Credential, CredentialKind
 from skillsreg.extensions import db
 from skillsreg.frameworks.exchange import case_item_id
 from skillsreg.frameworks.models import FrameworkVersion
+from skillsreg.reviews.queries import ValidatedLevel
 from skillsreg.workshops.models import ChoiceStatus, Workshop
 
 
@@ -217,20 +218,41 @@ def issue_attendance_credentials(
 
 
 @dataclass(frozen=True)
-class ValidatedLevel:
+class SkillLevelFacts:
     """A skill level someone independent confirmed, in plain values."""
 
     version_id: int
     skill_code: str
     level: int
     reviewer: str  # "Name, job title, organisation"
-    reviewed_on: str  # an ISO date
+    reviewed_on: str  # as people read it: "30 November 2026"
     source_ref: str = ""
+
+
+def facts_of(validated: ValidatedLevel) -> SkillLevelFacts:
+    """The plain facts of a level validated through an independent review."""
+    reviewer = ", ".join(
+        part
+        for part in (
+            validated.reviewer_name,
+            validated.reviewer_job_title,
+            validated.reviewer_organisation,
+        )
+        if part
+    )
+    return SkillLevelFacts(
+        version_id=validated.version_id,
+        skill_code=validated.skill_code,
+        level=validated.level,
+        reviewer=reviewer,
+        reviewed_on=f"{validated.reviewed_at.day} {validated.reviewed_at:%B %Y}",
+        source_ref=f"rating:{validated.rating_id}",
+    )
 
 
 def issue_skill_level_credential(
     user: User,
-    validated: ValidatedLevel,
+    validated: SkillLevelFacts,
     *,
     signer: Signer,
     valid_until: datetime | None,

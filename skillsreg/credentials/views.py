@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -88,9 +89,34 @@ def list_credentials():
     return render_template(
         "credentials/list_credentials.html",
         credentials=credentials,
+        offers=queries.validated_levels_to_offer(current_user.id),
+        form=IssueForm(),
         now=utcnow(),
         title="Your credentials",
     )
+
+
+@bp.post("/credentials/skill-levels/<int:rating_id>")
+@signed_in
+def issue_skill_level_credential(rating_id: int):
+    validated = queries.find_validated_level(current_user.id, rating_id) or abort(404)
+    now = utcnow()
+    years = int(current_app.config["CREDENTIALS_SKILL_LEVEL_YEARS"])
+    try:
+        credential = services.issue_skill_level_credential(
+            current_user,
+            services.facts_of(validated),
+            signer=_signer(),
+            valid_until=now + timedelta(days=365 * years),
+            actor=current_user,
+            now=now,
+        )
+    except services.CredentialError as error:
+        flash(error.message, "error")
+        return redirect(url_for("credentials.list_credentials"))
+    db.session.commit()
+    flash("Credential issued")
+    return redirect(url_for("credentials.show_credential", public_id=credential.uuid))
 
 
 @bp.get("/credentials/<uuid:public_id>")

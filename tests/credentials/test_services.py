@@ -114,7 +114,7 @@ def validated(version, **overrides):
         "reviewed_on": "2026-11-30",
     }
     values.update(overrides)
-    return services.ValidatedLevel(**values)
+    return services.SkillLevelFacts(**values)
 
 
 def test_a_validated_skill_level_becomes_a_credential(member, version, signer, ob3_validator):
