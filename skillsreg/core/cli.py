@@ -14,6 +14,7 @@ from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.credentials.demo import load_demo_credentials
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
+from skillsreg.reviews.demo import load_demo_reviews
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
@@ -31,6 +32,7 @@ def load_demo() -> None:
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
+    load_demo_reviews(utcnow())
     load_demo_credentials(utcnow(), config=current_app.config)
     db.session.commit()
     click.echo(

@@ -1,5 +1,5 @@
-"""Demo credentials for `make run`: the demo member attended a workshop three weeks ago and had
-a self-assessment reviewed; each gives them a signed credential, the attendance one public."""
+"""Demo credentials for `make run`: the demo member attended a workshop three weeks ago, and the
+reviews demo validated their self-assessment; each gives them a signed credential."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from skillsreg.accounts.services import find_user_by_email
-from skillsreg.assessments import services as assessments
 from skillsreg.credentials import services
 from skillsreg.credentials.keys import SigningKeyError
 from skillsreg.credentials.models import Credential, CredentialKind
 from skillsreg.extensions import db
 from skillsreg.frameworks.services import find_framework, latest_published
-from skillsreg.reviews import services as reviews
 from skillsreg.reviews.queries import validated_levels
 from skillsreg.workshops.models import (
     Choice,
@@ -28,7 +26,6 @@ from skillsreg.workshops.models import (
 DEMO_MEMBER = "member@example.gov.uk"
 DEMO_WORKSHOP = "Accessible content clinic, Leeds"
 DEMO_SKILLS = ["ACCS", "CONT", "EDIT"]
-DEMO_REVIEWER = reviews.Reviewer("Rita Reviewer", "Head of digital", "Kirklees Council")
 
 
 def load_demo_credentials(now: datetime, *, config: Any) -> int:
@@ -52,7 +49,7 @@ def load_demo_credentials(now: datetime, *, config: Any) -> int:
         credential.is_public = True
         issued += 1
     if not _has(member.id, CredentialKind.SKILL_LEVEL):
-        levels = validated_levels(member.id) or _validated_levels(member, version, now)
+        levels = validated_levels(member.id)  # the reviews demo made a validated assessment
         if levels:
             services.issue_skill_level_credential(
                 member,
@@ -107,39 +104,3 @@ def _attended_workshop(member: Any, version: Any, now: datetime) -> Workshop:
     db.session.flush()
     db.session.refresh(workshop)
     return workshop
-
-
-def _validated_levels(member: Any, version: Any, now: datetime) -> list[Any]:
-    """A submitted self-assessment that a reviewer agreed with, accepted by the member."""
-    role = next((r for r in version.roles if r.code == "web-manager"), version.roles[0])
-    role_level = role.levels[0]
-    assessment = assessments.start_assessment(
-        user=member, version=version, role_code=role.code, role_level_code=role_level.code, now=now
-    )
-    skills = {skill.code: skill for skill in version.skills}
-    expected = role_level.expected
-    answers = {}
-    for rating in assessment.ratings:
-        offered = skills[rating.skill_code].levels
-        wanted = expected.get(rating.skill_code, max(offered))
-        chosen = wanted if wanted in offered else max(offered)
-        answers[rating.skill_code] = assessments.Answer(str(chosen), "Demo evidence.")
-    assessments.answer_skills(assessment, answers, now=now)
-    assessments.submit_assessment(assessment, now=now)
-    review = reviews.request_review(
-        assessment,
-        member=member,
-        name=DEMO_REVIEWER.name,
-        email="rita.reviewer@example.gov.uk",
-        relationship="line manager",
-        message="Demo review request.",
-        now=now,
-        link=lambda token: f"/reviews/respond/{token}",
-        decline_link=lambda token: f"/reviews/respond/{token}/decline",
-        days=14,
-        per_day=100,
-    )
-    agree = {r.skill_code: ("agree", "Seen this in their work.") for r in assessment.ratings}
-    reviews.give_review(review, answers=agree, reviewer=DEMO_REVIEWER, now=now, link="")
-    reviews.accept_review(review, member=member, accepted=[], now=now)
-    return validated_levels(member.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -94,7 +95,7 @@ def validated_levels(user_id: int) -> list[ValidatedLevel]:
             review_id=review.id,
             skill_code=rating.skill_code,
             skill_name=skill_name,
-            level=rating.level,
+            level=cast(int, rating.level),  # the query keeps rated levels only
             level_name=level_name,
             framework_slug=framework.slug,
             framework_title=framework.title,
@@ -103,8 +104,8 @@ def validated_levels(user_id: int) -> list[ValidatedLevel]:
             reviewer_name=review.reviewer_name,
             reviewer_job_title=review.reviewer_job_title,
             reviewer_organisation=review.reviewer_organisation,
-            reviewed_at=review.responded_at,
-            validated_at=assessment.submitted_at,
+            reviewed_at=cast(datetime, review.responded_at),  # set once a review is given
+            validated_at=cast(datetime, assessment.submitted_at),
         )
         for rating, assessment, review, skill_name, level_name, framework, version in rows
     ]

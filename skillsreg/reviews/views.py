@@ -77,7 +77,7 @@ def request_review(assessment_id: int):
             review = services.request_review(
                 assessment,
                 member=current_user,
-                **{k: form.data[k] for k in ("name", "email", "relationship", "message")},
+                **{k: form.data[k] or "" for k in ("name", "email", "relationship", "message")},
                 now=utcnow(),
                 link=_give_link,
                 decline_link=_decline_link,

@@ -163,14 +163,15 @@ def test_accepting_makes_a_new_validated_assessment_and_keeps_the_original(membe
     validated = services.accept_review(review, member=member, accepted=["CONT"], now=utcnow())
 
     assert validated.id != assessment.id
-    assert validated.is_submitted and validated.is_validated
+    assert validated.is_submitted
+    assert validated.is_validated
     assert validated.validated_from_id == assessment.id
     assert validated.reviewer_name == "Rita Reviewer"
     assert validated.validated_at == validated.submitted_at
     levels = {r.skill_code: (r.level, r.is_validated) for r in validated.ratings}
     assert levels["CONT"] == (4, True)
     assert levels["EDIT"] == (before["EDIT"], False)
-    assert all(validated for code, (_, validated) in levels.items() if code not in {"EDIT"})
+    assert all(is_validated for code, (_, is_validated) in levels.items() if code != "EDIT")
     assert {r.skill_code: r.level for r in assessment.ratings} == before
     assert not assessment.is_validated
     assert review.status is ReviewStatus.ACCEPTED
