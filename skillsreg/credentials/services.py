@@ -360,6 +360,16 @@ def set_public(credential: Credential, *, public: bool, actor: User) -> None:
     )
 
 
+def unpublish_all_for(user: User) -> int:
+    """Close the public pages of a member's credentials (they withdrew consent to publish)."""
+    public = db.session.scalars(
+        sa.select(Credential).where(Credential.user_id == user.id, Credential.is_public)
+    ).all()
+    for credential in public:
+        set_public(credential, public=False, actor=user)
+    return len(public)
+
+
 def status_list_credential(signer: Signer, *, now: datetime) -> str:
     """The signed BitstringStatusListCredential for revocation, as a compact VC-JWT."""
     revoked = set(
