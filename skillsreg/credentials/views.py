@@ -23,6 +23,7 @@ from skillsreg.core.auth import organiser_required, public, signed_in
 from skillsreg.core.db import utcnow
 from skillsreg.core.downloads import attachment
 from skillsreg.core.forms import add_domain_error
+from skillsreg.core.templating import govuk_date
 from skillsreg.credentials import queries, rules, services
 from skillsreg.credentials.badges import badge_png, badge_svg
 from skillsreg.credentials.forms import IssueForm, RevokeForm, VerifyUploadForm, VisibilityForm
@@ -80,6 +81,15 @@ def _visible_or_404(public_id: str) -> Credential:
     if not (credential.is_public or mine):
         abort(404)
     return credential
+
+
+@bp.app_template_filter("credential_day")
+def credential_day(text: str | None) -> str:
+    """A credential's dateTime as GOV.UK writes a date ("6 December 2026"); kept if unreadable."""
+    try:
+        return govuk_date(rules.parse_time(text)) if text else ""
+    except (TypeError, ValueError):
+        return str(text)
 
 
 @bp.get("/credentials")

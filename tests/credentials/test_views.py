@@ -8,6 +8,7 @@ import json
 import pytest
 
 from skillsreg.core.db import utcnow
+from skillsreg.core.templating import govuk_date
 from skillsreg.credentials import rules, services
 from skillsreg.credentials.keys import read_claims
 from skillsreg.frameworks.exchange import case_item_id
@@ -79,6 +80,7 @@ def test_making_a_credential_public_gives_it_a_verification_page(client, login_a
     text = page.get_text(" ", strip=True)
     assert "Valid credential" in text
     assert "It has not been revoked." in text
+    assert f"Issued {govuk_date(issued.issued_at)}" in text
     assert member.name in text
 
 
