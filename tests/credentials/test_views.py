@@ -285,3 +285,68 @@ def test_generate_key_writes_a_private_file_once(runner, tmp_path):
     )
     assert again.exit_code == 0
     assert path.read_text() == first
+
+
+def test_the_badge_image_in_the_credential_is_served_without_the_credential(client, issued, signer):
+    image = rules.credential_from_claims(read_claims(issued.jwt))["image"]["id"]
+    response = client.get(image.removeprefix(signer.base_url))
+    assert response.mimetype == "image/svg+xml"
+    assert rules.unbake_svg(response.get_data(as_text=True)) is None
+    assert issued.name in response.get_data(as_text=True)
+
+
+def test_organisers_can_revoke_a_members_credential(client, login_as, organiser, issued):
+    login_as(organiser)
+    check_page(client.get(show_url(issued)), title=issued.name)
+    response = client.post(f"{show_url(issued)}/revoke", data={"reason": "Issued in error"})
+    assert response.status_code == 302
+    assert issued.is_revoked
+
+
+@pytest.fixture
+def expired(member, version, signer):
+    from datetime import timedelta
+
+    issued_at = utcnow() - timedelta(days=800)
+    return services.issue_skill_level_credential(
+        member,
+        services.SkillLevelFacts(version.id, "ACCS", 3, "Rita Reviewer", "1 January 2024"),
+        signer=signer,
+        valid_until=issued_at + timedelta(days=365),
+        actor=member,
+        now=issued_at,
+    )
+
+
+@pytest.fixture
+def forged(issued):
+    from joserfc.jwk import OKPKey
+
+    from skillsreg.credentials.keys import generate_key, sign
+
+    return sign(read_claims(issued.jwt), OKPKey.import_key(generate_key()), kid=issued.key_id)
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [("expired", "It has expired"), ("forged", "The signature is not valid")],
+)
+def test_the_check_page_and_the_cli_refuse_expired_and_wrong_key_credentials(
+    client, runner, tmp_path, request, which, message
+):
+    value = request.getfixturevalue(which)
+    token = value if isinstance(value, str) else value.jwt
+    page = check_page(client.post("/credentials/verify", data={"credential": token}))
+    assert "This credential is not valid" in page.get_text()
+    assert message in page.get_text()
+    path = tmp_path / "credential.jwt"
+    path.write_text(token)
+    result = runner.invoke(args=["credentials", "verify", str(path)])
+    assert result.exit_code == 1
+    assert f"FAIL  {message}" in result.output
+
+
+def test_without_signing_keys_the_check_page_still_answers(app, client, issued):
+    app.config["CREDENTIALS_SIGNING_KEYS"] = None
+    page = check_page(client.post("/credentials/verify", data={"credential": issued.jwt}))
+    assert "names a signing key this issuer has not published" in page.get_text()
