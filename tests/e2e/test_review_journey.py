@@ -92,12 +92,13 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     # The member asks for a review from their result page (wide screen).
     member = new_page(viewport=WIDE)
     sign_in(member, person.email, person.password)
+    check_accessibility(member)
     member.goto(f"/assessments/{assessment_id}/result")
     check_accessibility(member)
     member.get_by_role("link", name="Ask for an independent review").click()
     expect_page(member, "Ask for an independent review")
     member.get_by_role("button", name="Send the request").click()
-    expect_page(member, "Error: Ask for an independent review".removeprefix("Error: "))
+    expect_page(member, "Ask for an independent review")
     expect(member.locator(".govuk-error-summary")).to_be_visible()
     check_accessibility(member)
     member.get_by_label("Their full name").fill("Rita Reviewer")
@@ -117,6 +118,7 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     expect_page(reviewer, "Review a skills self-assessment")
     _fits(reviewer, 320)
     expect(reviewer.get_by_text("My evidence for CONT")).to_be_visible()
+    reviewer.screenshot(path=str(ROOT / "test-results" / "review-form-320.png"))
     for radio in reviewer.locator("input[type=radio][value=agree]").all():
         radio.check()
     reviewer.locator("input[name=level_CONT][value='4']").check()
@@ -159,7 +161,7 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     validated_url = member.url
 
     # The PDF names the reviewer and marks the validated levels.
-    pdf_url = member.get_by_role("link", name="Download PDF").get_attribute("href")
+    pdf_url = member.get_by_role("button", name="Download PDF").get_attribute("href")
     response = member.request.get(pdf_url)
     assert response.ok
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.body())).pages)
@@ -178,5 +180,5 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     expect(narrow.locator("#validation")).to_have_count(0)
     narrow.goto("/assessments/")
     check_accessibility(narrow)
-    expect(narrow.get_by_text(re.compile("^Validated "))).to_be_visible()
+    expect(narrow.locator("td .govuk-tag", has_text="Validated")).to_have_count(1)
     narrow.close()

@@ -12,9 +12,11 @@ from skillsreg.assessments.models import Assessment
 from skillsreg.core.db import utcnow
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.extensions import db as _db
+from skillsreg.register.personal_data import erase_account
 from skillsreg.reviews import queries, services
-from skillsreg.reviews.models import ReviewStatus, hash_token
+from skillsreg.reviews.models import Review, ReviewStatus, hash_token
 from tests.assessments.test_services import import_version, start, submitted
+from tests.conftest import DEFAULT_PASSWORD
 from tests.reviews.helpers import RITA, agree_all, ask
 
 
@@ -235,3 +237,31 @@ def test_a_validated_assessment_cannot_itself_be_sent_for_review(member, assessm
     with pytest.raises(services.ReviewError, match="already a validated"):
         ask(validated, member, email="other@example.org")
     assert _db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 2
+
+
+def test_erasing_an_organiser_blanks_their_name_on_reviews_they_gave(member, assessment, organiser):
+    review = services.give_organiser_review(
+        assessment,
+        organiser=organiser,
+        answers=agree_all(assessment),
+        reviewer=services.Reviewer(organiser.name, "Organiser", "Community"),
+        now=utcnow(),
+        link=lambda review_id: f"L{review_id}",
+    )
+
+    erase_account(organiser, password=DEFAULT_PASSWORD, now=utcnow())
+
+    _db.session.refresh(review)
+    assert (review.reviewer_name, review.reviewer_organisation) == ("Erased user", "")
+    assert review.reviewer_user_id is None
+    assert review.member_id == member.id
+
+
+def test_erasing_the_member_removes_their_reviews_and_the_email_to_the_reviewer(member, assessment):
+    review, _ = ask(assessment, member)
+    message_id = review.request_message_id
+
+    erase_account(member, password=DEFAULT_PASSWORD, now=utcnow())
+
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+    assert _db.session.get(OutboxMessage, message_id) is None
