@@ -14,6 +14,7 @@ CHROMIUM := /usr/bin/chromium
 # The queue's consumer (Huey on instance/jobs.db) runs next to the web server; both stop together.
 run: install assets
 	$(FLASK) db upgrade
+	$(FLASK) credentials generate-key --if-missing --output instance/credentials-signing-keys.json
 	$(FLASK) demo load
 	$(FLASK) jobs worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -172,6 +172,7 @@ def register_models() -> None:
     import skillsreg.core.audit
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
+    import skillsreg.credentials.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
@@ -213,7 +214,9 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
+    from skillsreg.credentials.views import bp as credentials_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
+    from skillsreg.frameworks.views.case import case_bp
     from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
@@ -236,6 +239,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(credentials_bp)
+    app.register_blueprint(case_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -285,6 +290,12 @@ COMMAND_GROUPS = (
     ),
     ("data", "skillsreg.register.cli:data_cli", "Personal data housekeeping.", True),
     ("jobs", "skillsreg.core.jobs.cli:jobs_cli", "The task queue and its workers.", True),
+    (
+        "credentials",
+        "skillsreg.credentials.cli:credentials_cli",
+        "Open Badges credentials: signing keys and verification.",
+        True,
+    ),
 )
 
 

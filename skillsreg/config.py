@@ -105,6 +105,19 @@ class Config:
     JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
     FRAMEWORK_IMPORT_QUEUE_KB = _env_int("FRAMEWORK_IMPORT_QUEUE_KB", 256)
 
+    # Open Badges credentials: a JWK set (JSON) or the path of a JWKS or PEM file; never the DB.
+    CREDENTIALS_SIGNING_KEYS = os.environ.get("CREDENTIALS_SIGNING_KEYS") or None
+    CREDENTIALS_ISSUER_NAME = os.environ.get(
+        "CREDENTIALS_ISSUER_NAME", "Public Sector Web Professionals Network"
+    )
+    CREDENTIALS_ISSUER_DESCRIPTION = os.environ.get(
+        "CREDENTIALS_ISSUER_DESCRIPTION",
+        "A community of people who run public sector websites, with a shared skills framework.",
+    )
+    CREDENTIALS_ISSUER_URL = os.environ.get("CREDENTIALS_ISSUER_URL") or None
+    CREDENTIALS_ISSUER_EMAIL = os.environ.get("CREDENTIALS_ISSUER_EMAIL") or None
+    CREDENTIALS_SKILL_LEVEL_YEARS = _env_int("CREDENTIALS_SKILL_LEVEL_YEARS", 3)
+
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802 - Flask reads upper-case settings
         return self.REDIS_URL or "memory://"
@@ -120,6 +133,10 @@ class DevelopmentConfig(Config):
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'skillsreg.db'}"
     )
     DEMO_DATA = True
+    # `make run` writes a key here when there is none (instance/ is not in git).
+    CREDENTIALS_SIGNING_KEYS = os.environ.get("CREDENTIALS_SIGNING_KEYS") or str(
+        ROOT / "instance" / "credentials-signing-keys.json"
+    )
 
 
 class TestConfig(Config):

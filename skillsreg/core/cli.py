@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import requeue_pending_mail
+from skillsreg.credentials.demo import load_demo_credentials
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
 from skillsreg.reviews.demo import load_demo_reviews
@@ -32,6 +33,7 @@ def load_demo() -> None:
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
     load_demo_reviews(utcnow())
+    load_demo_credentials(utcnow(), config=current_app.config)
     db.session.commit()
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "

@@ -97,6 +97,18 @@ class _Ids:
         return {"title": title, "identifier": identifier, "uri": self.uri(collection, identifier)}
 
 
+def case_item_id(base_url: str, slug: str, version: str, kind: str, key: str) -> tuple[str, str]:
+    """The identifier and URI the CASE export gives one item (a skill's key is its code)."""
+    ids = _Ids(base_url, slug)
+    identifier = ids.uuid(version, kind, key)
+    return identifier, ids.uri("CFItems", identifier)
+
+
+def case_item(package: dict[str, Any], identifier: str) -> dict[str, Any] | None:
+    """One CFItem of an exported package, by identifier."""
+    return next((i for i in package["CFItems"] if i["identifier"] == identifier), None)
+
+
 def to_case(
     doc: Doc, *, base_url: str, published_at: str | None = None, parent: Doc | None = None
 ) -> dict[str, Any]:

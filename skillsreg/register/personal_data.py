@@ -18,6 +18,7 @@ from skillsreg.assessments.models import Assessment, Rating
 from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
+from skillsreg.credentials.services import revoke_all_for
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
 from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
@@ -77,6 +78,9 @@ USER_TABLES: dict[str, Holding] = {
     "selection_runs": Holding("selection_runs", "kept; the organiser is blanked"),
     "selection_locks": Holding("selection_locks", "kept: ids only"),
     "jobs": Holding("jobs_started", "kept; who started it is blanked"),
+    "credentials": Holding(
+        "credentials", "revoked, the signed copy deleted; the status list keeps the revoked bit"
+    ),
     "assessment_reviews": Holding(
         "reviews",
         "reviews of your assessments deleted, with the reviewer's details and the emails that "
@@ -241,6 +245,7 @@ def erase_account(
         db.session.delete(message)
     _erase_library_uploads(user, now=now)
     _erase_from_round_documents(user)
+    revoke_all_for(user, reason="The member deleted their account", now=now)
     user.name = ERASED_NAME
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@erased.invalid"
     user.organisation = ""

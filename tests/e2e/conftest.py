@@ -6,6 +6,7 @@ server in another process, with CSRF, security headers and mail as in production
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from skillsreg.credentials.keys import generate_key
 from tests.conftest import Mailbox
 from tests.e2e.helpers import ROOT, PageAudit, audit
 
@@ -39,6 +41,8 @@ ADMIN_NAME = "Ada Administrator"
 ADMIN_EMAIL = "ada.administrator@example.gov.uk"
 ADMIN_PASSWORD = "browser tests administrator"
 FAILURES = ROOT / "test-results" / "failures"
+# One Open Badges signing key for the whole run, so every server process signs alike.
+E2E_SIGNING_KEYS = json.dumps({"keys": [generate_key()]})
 # Settings a developer's shell may hold that would point the server somewhere else.
 UNINHERITED = (
     "REDIS_URL",
@@ -133,6 +137,7 @@ def server_environment(database_url: str, *, base_url: str, mail_port: int) -> d
         RATELIMIT_SIGN_IN="1000 per minute",
         RATELIMIT_RESET="1000 per minute",
         RATELIMIT_CONFIRM="1000 per minute",
+        CREDENTIALS_SIGNING_KEYS=E2E_SIGNING_KEYS,
     )
     return env
 
