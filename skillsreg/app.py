@@ -146,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
+    from skillsreg.development.views import bp as development_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offers_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(development_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
 

@@ -554,6 +554,20 @@ def public_commitments(user_id: int) -> list[PublicCommitment]:
     return _published_commitments([user_id]).get(user_id, [])
 
 
+def public_name(user_id: int) -> str:
+    """The member's name if they agreed to publish it, else nothing."""
+    from skillsreg.accounts.models import User
+
+    return (
+        db.session.scalar(
+            sa.select(User.name)
+            .join(Consent, Consent.user_id == User.id)
+            .where(User.id == user_id, Consent.field == ConsentField.NAME)
+        )
+        or ""
+    )
+
+
 def commitment_texts(user_ids: list[int]) -> dict[int, str]:
     """The register's cell of commitments for each person who agreed to publish them."""
     return {

@@ -219,15 +219,16 @@ def find_shared(token: str) -> Plan | None:
 
 def make_commitment(
     goal: Goal, *, user: User, now: datetime, auto_republish: bool = False
-) -> Commitment:
+) -> tuple[Commitment, register.ConsentChange | None]:
     """Make a goal a public commitment, agreeing to publish commitments if not yet agreed."""
     _require_open(goal.plan)
     require_confirmed(user, action="make a public commitment")
     if goal.is_public:
         raise DevelopmentError("This goal is already a public commitment")
     held = {c.value for c in queries.consents_of(user)}
+    change = None
     if ConsentField.COMMITMENTS.value not in held:
-        register.set_consents(
+        change = register.set_consents(
             user,
             fields=[*held, ConsentField.COMMITMENTS.value],
             source="development plan",
@@ -237,7 +238,7 @@ def make_commitment(
     goal.is_public = True
     commitment = _new_commitment(goal, due_on=goal.target_on, now=now)
     record("development.commit", actor=user, subject_type="goal", subject_id=goal.id)
-    return commitment
+    return commitment, change
 
 
 def _new_commitment(goal: Goal, *, due_on: date, now: datetime) -> Commitment:
