@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from skillsreg.assessments.rules import Relations, gap, lowest_level
+from skillsreg.assessments.rules import Relations, gap
 
 Aim = Literal["current", "next"]
 
@@ -167,11 +167,6 @@ def level_for_goal(trace: Trace, ratings: dict[str, int | None]) -> tuple[bool, 
     if trace.code is None or trace.code not in ratings:
         return False, None
     return True, ratings[trace.code]
-
-
-def merged_start(levels: Iterable[int | None]) -> int | None:
-    """A merged skill starts from the lowest level of the skills it combines, as carrying does."""
-    return lowest_level(levels)
 
 
 def commitment_statement(due_on: date, level_name: str, skill_name: str) -> str:
