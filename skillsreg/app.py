@@ -104,10 +104,10 @@ def register_models() -> None:
     """Import every domain's models so the metadata (and so Alembic) knows all tables."""
     import skillsreg.accounts.models
     import skillsreg.assessments.models
-    import skillsreg.development.models
     import skillsreg.core.audit
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
+    import skillsreg.development.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models

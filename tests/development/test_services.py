@@ -170,7 +170,8 @@ def test_activities_link_workshops_and_record_their_state(plan, workshop_for):
 
     assert (linked.title, linked.workshop_id) == ("Linked", workshop.id)
     assert mentoring.title == "Meet Sam"
-    assert mentoring.state is ActivityState.DONE and mentoring.done_at is not None
+    assert mentoring.state is ActivityState.DONE
+    assert mentoring.done_at is not None
     with pytest.raises(DevelopmentError, match="Enter what you will do"):
         services.add_activity(goal, kind="course", title="  ", now=utcnow())
 
@@ -191,7 +192,8 @@ def test_a_commitment_grants_its_consent_and_shows_in_the_register(member, plan)
     table, listed = register.build_table(register.population_spec("framework"))
     assert listed == [member.id]
     text = table.rows[0]["commitments"]
-    assert text.startswith("By ") and text.endswith("I will reach Working in Accessibility")
+    assert text.startswith("By ")
+    assert text.endswith("I will reach Working in Accessibility")
     assert queries.public_commitments(member.id)[0].statement == text
 
 
@@ -208,9 +210,11 @@ def test_answering_a_commitment_shows_kept_missed_or_renewed(member, plan):
         commitment, outcome="renewed", new_due_on=(later + timedelta(days=30)).date(), now=later
     )
     assert commitment.outcome is CommitmentOutcome.RENEWED
-    assert renewed.outcome is CommitmentOutcome.OPEN and goal.target_on == renewed.due_on
+    assert renewed.outcome is CommitmentOutcome.OPEN
+    assert goal.target_on == renewed.due_on
     texts = [c.text for c in queries.public_commitments(member.id)]
-    assert texts[0].endswith("(renewed)") and not texts[1].endswith(")")
+    assert texts[0].endswith("(renewed)")
+    assert not texts[1].endswith(")")
     with pytest.raises(DevelopmentError, match="Select whether"):
         services.answer_commitment(
             renewed, outcome="open", new_due_on=None, now=later + timedelta(days=31)
