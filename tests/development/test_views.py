@@ -154,14 +154,16 @@ def test_a_members_commitments_page_without_consent_is_not_found(client, member,
     assert client.get(f"/development/commitments/people/{member.id}").status_code == 404
 
 
-def test_answering_a_commitment_before_its_date_is_refused(client, signed_in, member, plan):
+def test_missing_a_commitment_before_its_date_is_refused(client, signed_in, member, plan):
     commitment, _ = services.make_commitment(plan.goals[0], user=member, now=utcnow())
     _db.session.commit()
     url = f"/development/commitments/{commitment.id}/answer"
-    page = check_page(client.post(url, data={"outcome": "kept"}), errors=True)
+    check_page(client.get(url), title="Did you keep your commitment?")
+    page = check_page(client.post(url, data={"outcome": "missed"}), errors=True)
     assert error_messages(page) == [
-        "You can say whether you kept a commitment once its date has come"
+        "You can say you missed or renewed a commitment once its date has come"
     ]
+    assert client.post(url, data={"outcome": "kept"}).status_code == 302
 
 
 def test_a_shared_plan_opens_read_only_by_its_link(client, signed_in, plan):
