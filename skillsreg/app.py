@@ -173,6 +173,7 @@ def register_models() -> None:
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
     import skillsreg.credentials.models
+    import skillsreg.development.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
@@ -215,6 +216,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
     from skillsreg.credentials.views import bp as credentials_bp
+    from skillsreg.development.views import bp as development_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.frameworks.views.case import case_bp
     from skillsreg.home.views import bp as home_bp
@@ -236,6 +238,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offers_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(development_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(reviews_bp)

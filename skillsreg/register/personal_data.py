@@ -19,6 +19,7 @@ from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.credentials.services import revoke_all_for
+from skillsreg.development.models import Goal, Plan
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
 from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
@@ -86,6 +87,10 @@ USER_TABLES: dict[str, Holding] = {
         "reviews of your assessments deleted, with the reviewer's details and the emails that "
         "named you; reviews you gave as an organiser kept with your name blanked",
     ),
+    "development_plans": Holding(
+        "development_plans", "deleted with their goals, activities and commitments"
+    ),
+    "development_commitments": Holding("public_commitments", "deleted"),
 }
 
 
@@ -130,6 +135,7 @@ def personal_data(user: User) -> dict[str, Any]:
     _add_wordings(data["consent_events"])
     _add_ratings(data["assessments"])
     _add_review_items(data["reviews"])
+    _add_goals(data["development_plans"])
     _add_choices(data["expressions_of_interest"])
     _add_snapshots(data["register_snapshots_listing_you"])
     data["offers"] = _offers(user)
@@ -164,6 +170,12 @@ def _add_review_items(rows: list[dict[str, Any]]) -> None:
             sa.select(ReviewItem).where(ReviewItem.review_id == row["id"]).order_by(ReviewItem.id)
         )
         row["items"] = [_row(item) for item in items]
+def _add_goals(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        goals = db.session.scalars(
+            sa.select(Goal).where(Goal.plan_id == row["id"]).order_by(Goal.position, Goal.id)
+        )
+        row["goals"] = [{**_row(g), "activities": [_row(a) for a in g.activities]} for g in goals]
 
 
 def _add_choices(rows: list[dict[str, Any]]) -> None:
@@ -264,6 +276,8 @@ def erase_account(
         sa.select(Assessment).where(Assessment.user_id == user.id)
     ):
         db.session.delete(assessment)
+    for plan in db.session.scalars(sa.select(Plan).where(Plan.user_id == user.id)):
+        db.session.delete(plan)  # its goals, activities and commitments go with it
     # Expressions of interest stay, blanked, so applicant counts and allocations stay true.
     db.session.execute(
         sa.update(ExpressionOfInterest)

@@ -24,6 +24,8 @@ SUBMITTED_PAGES = {
     "assessments.share_assessment",
     "reviews.request_review",
     "reviews.give_organiser_review",
+    "development.start_plan",  # a development plan starts from a submitted assessment's gaps
+    "development.choose_goals",
 }
 ORGANISER_PAGES = {
     "assessments.show_shared_with_organisers",
@@ -109,6 +111,7 @@ def profile(db, create_user, organiser):
             "token": [live, revoked],
             "slug": [version.framework.slug, workshop.slug],
             "code": [category],
+            "aim": ["current"],
         },
     }
 

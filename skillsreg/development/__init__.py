@@ -1,0 +1,1 @@
+"""Professional development: plans built from assessment gaps, and public commitments."""
