@@ -170,6 +170,8 @@ def _add_review_items(rows: list[dict[str, Any]]) -> None:
             sa.select(ReviewItem).where(ReviewItem.review_id == row["id"]).order_by(ReviewItem.id)
         )
         row["items"] = [_row(item) for item in items]
+
+
 def _add_goals(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         goals = db.session.scalars(
