@@ -360,14 +360,18 @@ def set_public(credential: Credential, *, public: bool, actor: User) -> None:
     )
 
 
-def unpublish_all_for(user: User) -> int:
-    """Close the public pages of a member's credentials (they withdrew consent to publish)."""
-    public = db.session.scalars(
-        sa.select(Credential).where(Credential.user_id == user.id, Credential.is_public)
-    ).all()
-    for credential in public:
-        set_public(credential, public=False, actor=user)
-    return len(public)
+def revoke_on_withdrawal(user: User, *, now: datetime) -> int:
+    """Revoke a member's credentials and close their pages: they withdrew consent to publish."""
+    credentials = db.session.scalars(sa.select(Credential).where(Credential.user_id == user.id))
+    count = 0
+    for credential in credentials:
+        if not credential.is_revoked:
+            reason = "The member withdrew their consent to publish"
+            revoke_credential(credential, reason=reason, actor=user, now=now)
+            count += 1
+        credential.is_public = False
+    db.session.flush()
+    return count
 
 
 def status_list_credential(signer: Signer, *, now: datetime) -> str:

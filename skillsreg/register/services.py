@@ -19,7 +19,7 @@ from skillsreg.core.errors import DomainError, NotAllowedError
 from skillsreg.core.jobs.models import Job
 from skillsreg.core.jobs.services import start_job
 from skillsreg.core.templating import govuk_date, pluralise
-from skillsreg.credentials.services import unpublish_all_for
+from skillsreg.credentials.services import revoke_on_withdrawal
 from skillsreg.extensions import db
 from skillsreg.register import queries
 from skillsreg.register.files import FORMATS, BuiltFile, RegisterTable, build_files
@@ -127,8 +127,8 @@ def set_consents(
 def withdraw_all_consent(
     user: User, *, source: str, now: datetime, auto_republish: bool = False
 ) -> ConsentChange:
-    """Withdraw consent to publish anything, in one step; credentials' public pages close too."""
-    unpublish_all_for(user)
+    """Withdraw consent to publish anything, in one step; the member's credentials are revoked."""
+    revoke_on_withdrawal(user, now=now)
     return set_consents(user, fields=(), source=source, now=now, auto_republish=auto_republish)
 
 
