@@ -1,0 +1,1 @@
+"""Professional development: plans, the CPD record and reminders."""
