@@ -104,6 +104,7 @@ def register_models() -> None:
     """Import every domain's models so the metadata (and so Alembic) knows all tables."""
     import skillsreg.accounts.models
     import skillsreg.assessments.models
+    import skillsreg.development.models
     import skillsreg.core.audit
     import skillsreg.core.jobs.models
     import skillsreg.core.mail

@@ -1,1 +1,1 @@
-"""Professional development: plans, the CPD record and reminders."""
+"""Professional development: plans built from assessment gaps, and public commitments."""

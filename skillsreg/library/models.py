@@ -78,6 +78,11 @@ class Document(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan",
         order_by="DocumentTag.tag",
     )
+    skill_rows: Mapped[list[DocumentSkill]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="DocumentSkill.skill_code",
+    )
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document",
         cascade="all, delete-orphan",
@@ -87,6 +92,10 @@ class Document(db.Model):  # type: ignore[name-defined]
     @property
     def tags(self) -> list[str]:
         return sorted(row.tag for row in self.tag_rows)
+
+    @property
+    def skill_codes(self) -> list[str]:
+        return sorted(row.skill_code for row in self.skill_rows)
 
     @property
     def is_withdrawn(self) -> bool:
@@ -116,6 +125,19 @@ class DocumentTag(db.Model):  # type: ignore[name-defined]
     tag: Mapped[str] = mapped_column(sa.String(60), primary_key=True, index=True)
 
     document: Mapped[Document] = relationship(back_populates="tag_rows")
+
+
+class DocumentSkill(db.Model):  # type: ignore[name-defined]
+    """A framework skill a document helps develop, by code (codes outlive versions)."""
+
+    __tablename__ = "library_document_skills"
+
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("library_documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_code: Mapped[str] = mapped_column(sa.String(16), primary_key=True, index=True)
+
+    document: Mapped[Document] = relationship(back_populates="skill_rows")
 
 
 class DocumentVersion(db.Model):  # type: ignore[name-defined]

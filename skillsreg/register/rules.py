@@ -21,6 +21,7 @@ class ConsentField(enum.Enum):
     SECTOR = "sector"
     REGION = "region"
     TOP_SKILLS = "top_skills"
+    COMMITMENTS = "commitments"
 
     # Members are singletons compared by identity, so the identity hash is right; it is also
     # far cheaper than Enum's own, which matters when a register of 100,000 people is built.
@@ -43,6 +44,7 @@ FIELD_LABELS = {
     ConsentField.SECTOR: "Sector",
     ConsentField.REGION: "Region",
     ConsentField.TOP_SKILLS: "Top skills",
+    ConsentField.COMMITMENTS: "Public commitments",
 }
 
 # Version 1 of the wording people agree to, seeded by the migration.
@@ -55,6 +57,9 @@ INITIAL_WORDING = {
     ConsentField.REGION: "Publish the region I work in",
     ConsentField.TOP_SKILLS: (
         "Publish a summary of my strongest skills from my latest submitted self-assessment"
+    ),
+    ConsentField.COMMITMENTS: (
+        "Publish the development goals I choose to make public commitments, with whether I kept them"
     ),
 }
 
