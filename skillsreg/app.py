@@ -55,6 +55,7 @@ def register_queue(app: Flask) -> None:
     init_queue(app)
     import skillsreg.assessments.jobs
     import skillsreg.core.mail
+    import skillsreg.development.reminders.jobs
     import skillsreg.frameworks.jobs
     import skillsreg.library.jobs
     import skillsreg.register.jobs
@@ -104,10 +105,12 @@ def register_models() -> None:
     """Import every domain's models so the metadata (and so Alembic) knows all tables."""
     import skillsreg.accounts.models
     import skillsreg.assessments.models
-    import skillsreg.development.models
     import skillsreg.core.audit
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
+    import skillsreg.development.cpd.models
+    import skillsreg.development.models
+    import skillsreg.development.reminders.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
@@ -146,6 +149,8 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.assessments.views import bp as assessments_bp
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
+    from skillsreg.development.cpd.views import bp as cpd_bp
+    from skillsreg.development.reminders.views import bp as reminders_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
@@ -167,6 +172,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(cpd_bp)
+    app.register_blueprint(reminders_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -194,6 +201,7 @@ def register_cli(app: Flask) -> None:
     from skillsreg.accounts.cli import users_cli
     from skillsreg.core.cli import demo_cli, mail_cli
     from skillsreg.core.jobs.cli import jobs_cli
+    from skillsreg.development.reminders.cli import reminders_cli
     from skillsreg.frameworks.cli import frameworks_cli
     from skillsreg.register.cli import data_cli
     from skillsreg.workshops.cli import workshops_cli
@@ -205,3 +213,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(workshops_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(reminders_cli)

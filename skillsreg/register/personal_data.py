@@ -18,6 +18,8 @@ from skillsreg.assessments.models import Assessment, Rating
 from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
+from skillsreg.development.cpd.services import erase_cpd_record
+from skillsreg.development.reminders.services import erase_reminders
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
 from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
@@ -75,6 +77,10 @@ USER_TABLES: dict[str, Holding] = {
     "selection_runs": Holding("selection_runs", "kept; the organiser is blanked"),
     "selection_locks": Holding("selection_locks", "kept: ids only"),
     "jobs": Holding("jobs_started", "kept; who started it is blanked"),
+    "cpd_activities": Holding("cpd_activities", "deleted with their reflections"),
+    "cpd_targets": Holding("cpd_target", "deleted"),
+    "reminder_preferences": Holding("reminder_rhythm", "deleted"),
+    "reminder_sends": Holding("reminders_sent", "deleted"),
 }
 
 
@@ -224,6 +230,8 @@ def erase_account(
     for message in _emails_to(user):  # what they were sent names them, sent or not
         db.session.delete(message)
     _erase_library_uploads(user, now=now)
+    erase_cpd_record(user)
+    erase_reminders(user)
     _erase_from_round_documents(user)
     user.name = ERASED_NAME
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@erased.invalid"

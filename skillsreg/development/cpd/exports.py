@@ -25,6 +25,7 @@ CSV_HEADER = [
     "Skills",
     "Workshop attended",
     "Reflections added",
+    "Plan goal",
 ]
 STYLESHEET = ROOT / "templates" / "pdf" / "cpd_record.css"
 
@@ -43,6 +44,7 @@ def record_csv(record: CpdRecord, *, year: int | None) -> str:
             "; ".join(name for _, name in row.skills),
             "yes" if row.workshop_id else "no",
             "no" if row.awaits_reflection else "yes",
+            row.goal,
         ]
         for row in record.rows_in(year)
     )
@@ -91,6 +93,7 @@ def _year(record: CpdRecord, year: int) -> dict[str, Any]:
                 "application": row.application,
                 "skills": ", ".join(f"{name} ({code})" for code, name in row.skills),
                 "awaits_reflection": row.awaits_reflection,
+                "goal": row.goal,
             }
             for row in record.rows_in(year)
         ],

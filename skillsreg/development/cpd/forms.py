@@ -7,11 +7,19 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from skillsreg.core.forms import GovDateField, GovForm, WholeNumberField
@@ -73,6 +81,12 @@ class ActivityForm(GovForm):
         choices=[],
         widget=GovCheckboxesInput(),
     )
+    goal_id = SelectField(
+        "Which goal of your plan did it work toward?",
+        description="Optional",
+        choices=[],
+        widget=GovSelect(),
+    )
     submit = SubmitField("Save activity", widget=GovSubmitInput())
 
     def details(self) -> dict[str, Any]:
@@ -85,6 +99,7 @@ class ActivityForm(GovForm):
             "learned": self.learned.data or "",
             "application": self.application.data or "",
             "skill_codes": tuple(self.skill_codes.data or ()),
+            "goal_id": int(self.goal_id.data) if self.goal_id.data else None,
         }
 
 
@@ -100,7 +115,7 @@ class ReflectionForm(ActivityForm):
         return {key: answers[key] for key in REFLECTION_FIELDS}
 
 
-REFLECTION_FIELDS = ("minutes", "title", "learned", "application", "skill_codes")
+REFLECTION_FIELDS = ("minutes", "title", "learned", "application", "skill_codes", "goal_id")
 
 
 class TargetForm(GovForm):

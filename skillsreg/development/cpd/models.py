@@ -8,7 +8,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from skillsreg.accounts.models import User
 from skillsreg.core.db import enum_column, utcnow
+from skillsreg.development.models import Goal
 from skillsreg.extensions import db
 from skillsreg.workshops.models import Workshop
 
@@ -67,9 +69,15 @@ class CpdActivity(db.Model):  # type: ignore[name-defined]
     workshop_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("workshops.id", ondelete="SET NULL")
     )
+    # The goal of a development plan the activity worked toward, if the member linked one.
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("development_goals.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    user: Mapped[User] = relationship()
+    goal: Mapped[Goal | None] = relationship()
     workshop: Mapped[Workshop | None] = relationship()
 
     @property

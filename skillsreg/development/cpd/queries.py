@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from skillsreg.development.cpd.rules import (
     year_totals,
     years_with_entries,
 )
+from skillsreg.development.models import Goal, Plan
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion, Skill, VersionStatus
 from skillsreg.workshops.models import Choice, ChoiceStatus, ExpressionOfInterest, Workshop
@@ -73,7 +75,7 @@ def attended_choice(user: User, workshop_id: int) -> Choice | None:
     return db.session.scalar(_attended(user).where(Choice.workshop_id == workshop_id).limit(1))
 
 
-def _attended(user: User) -> sa.Select[tuple[Choice]]:
+def _attended(user: User) -> sa.Select[Any]:
     return (
         sa.select(Choice)
         .join(ExpressionOfInterest, ExpressionOfInterest.id == Choice.eoi_id)
@@ -110,6 +112,7 @@ class RecordRow:
     skills: list[tuple[str, str]]
     activity_id: int | None = None
     workshop_id: int | None = None
+    goal: str = ""
 
     @property
     def awaits_reflection(self) -> bool:
@@ -126,7 +129,9 @@ class CpdRecord:
     categories: dict[str, str] = field(default_factory=dict)
 
     def entries(self) -> list[Entry]:
-        return [Entry(r.done_on, r.minutes, r.kind, tuple(c for c, _ in r.skills)) for r in self.rows]
+        return [
+            Entry(r.done_on, r.minutes, r.kind, tuple(c for c, _ in r.skills)) for r in self.rows
+        ]
 
     def years(self, *, today: date) -> list[int]:
         return years_with_entries((r.done_on for r in self.rows), this_year=today.year)
@@ -165,6 +170,7 @@ def cpd_record(user: User) -> CpdRecord:
             done_on=a.done_on, minutes=a.minutes, kind=a.kind.value, kind_label=a.kind.label,
             title=a.title, learned=a.learned, application=a.application,
             skills=named(a.skill_codes or []), activity_id=a.id, workshop_id=a.workshop_id,
+            goal=goal_label(a.goal) if a.goal else "",
         )
         for a in activities
     ]  # fmt: skip
@@ -191,6 +197,28 @@ def own_activity(user: User, activity_id: int) -> CpdActivity | None:
     """One of the member's own activities, or None (also for anyone else's)."""
     activity = db.session.get(CpdActivity, activity_id)
     return activity if activity is not None and activity.user_id == user.id else None
+
+
+def goal_choices(user: User) -> list[tuple[int, str]]:
+    """The goals of the member's open plans an activity can be linked to, soonest first."""
+    goals = db.session.scalars(
+        sa.select(Goal)
+        .join(Plan, Goal.plan_id == Plan.id)
+        .where(Plan.user_id == user.id, Plan.closed_at.is_(None))
+        .order_by(Goal.target_on, Goal.id)
+    )
+    return [(goal.id, goal_label(goal)) for goal in goals]
+
+
+def goal_label(goal: Goal) -> str:
+    day = goal.target_on
+    return f"{goal.skill_name}: level {goal.target_level} by {day.day} {day:%B %Y}"
+
+
+def own_goal(user: User, goal_id: int) -> Goal | None:
+    """One of the member's own goals, or None."""
+    goal = db.session.get(Goal, goal_id)
+    return goal if goal is not None and goal.plan.user_id == user.id else None
 
 
 def skill_of(version: FrameworkVersion, code: str) -> Skill | None:

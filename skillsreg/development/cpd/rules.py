@@ -32,7 +32,7 @@ def format_hours(minutes: int) -> str:
 
 
 def hours_phrase(minutes: int) -> str:
-    """"1 hour", "2.5 hours"."""
+    """ "1 hour", "2.5 hours"."""
     text = format_hours(minutes)
     return f"{text} hour" if text == "1" else f"{text} hours"
 

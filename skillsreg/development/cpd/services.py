@@ -11,7 +11,7 @@ from skillsreg.accounts.models import User
 from skillsreg.core import audit
 from skillsreg.core.errors import DomainError
 from skillsreg.development.cpd.models import MAX_MINUTES, CpdActivity, CpdKind, CpdTarget
-from skillsreg.development.cpd.queries import attended_choice, skill_version
+from skillsreg.development.cpd.queries import attended_choice, own_goal, skill_version
 from skillsreg.development.cpd.rules import workshop_minutes
 from skillsreg.extensions import db
 from skillsreg.workshops.models import Workshop
@@ -36,6 +36,7 @@ class ActivityDetails:
     learned: str = ""
     application: str = ""
     skill_codes: tuple[str, ...] = ()
+    goal_id: int | None = None
 
 
 def _check(details: ActivityDetails, *, now: datetime) -> None:
@@ -57,6 +58,9 @@ def _apply(activity: CpdActivity, details: ActivityDetails, *, now: datetime) ->
     added = [code for code in unknown if code not in (activity.skill_codes or [])]
     if added:
         raise CpdError("Select skills from the list shown", field="skill_codes")
+    if details.goal_id is not None and own_goal(activity.user, details.goal_id) is None:
+        raise CpdError("Select one of your goals", field="goal_id")
+    activity.goal_id = details.goal_id
     activity.done_on = details.done_on
     activity.minutes = details.minutes
     activity.kind = details.kind
@@ -72,7 +76,7 @@ def _apply(activity: CpdActivity, details: ActivityDetails, *, now: datetime) ->
 def log_activity(user: User, *, details: ActivityDetails, now: datetime) -> CpdActivity:
     """Add an activity to the member's CPD record."""
     _check(details, now=now)
-    activity = CpdActivity(user_id=user.id, created_at=now, skill_codes=[])
+    activity = CpdActivity(user=user, created_at=now, skill_codes=[])
     _apply(activity, details, now=now)
     db.session.add(activity)
     db.session.flush()
@@ -103,6 +107,7 @@ def reflect_on_workshop(
     learned: str,
     application: str,
     skill_codes: tuple[str, ...],
+    goal_id: int | None = None,
     now: datetime,
 ) -> CpdActivity:
     """Record the member's reflections on a workshop they attended (one entry per workshop).
@@ -121,6 +126,7 @@ def reflect_on_workshop(
         learned=learned,
         application=application,
         skill_codes=skill_codes,
+        goal_id=goal_id,
     )
     existing = db.session.scalar(
         sa.select(CpdActivity).where(
@@ -171,5 +177,3 @@ def erase_cpd_record(user: User) -> None:
     """Delete every activity and the target of a member whose account is being erased."""
     db.session.execute(sa.delete(CpdActivity).where(CpdActivity.user_id == user.id))
     db.session.execute(sa.delete(CpdTarget).where(CpdTarget.user_id == user.id))
-
-

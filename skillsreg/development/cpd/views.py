@@ -44,8 +44,11 @@ def _with_skills(form: ActivityForm) -> ActivityForm:
     form.skill_codes.choices = [
         (s.code, f"{s.name} ({s.code})") for s in queries.skill_choices(version)
     ]
-    kept = [code for code in (form.skill_codes.data or []) if code not in dict(form.skill_codes.choices)]
-    form.skill_codes.choices += [(code, code) for code in kept]
+    offered = dict(form.skill_codes.choices)
+    # A skill kept from an earlier framework version stays selectable on its entry.
+    form.skill_codes.choices += [(c, c) for c in form.skill_codes.data or [] if c not in offered]
+    goals = queries.goal_choices(current_user)
+    form.goal_id.choices = [("", "Not linked to a goal")] + [(str(i), text) for i, text in goals]
     return form
 
 
@@ -82,16 +85,23 @@ def log_activity():
             db.session.commit()
             flash(f"{activity.title} added to your CPD record", "success")
             return redirect(url_for("cpd.show_record", year=activity.done_on.year))
-    return render_template("development/cpd/log_activity.html", form=form, title="Log a CPD activity")
+    return render_template(
+        "development/cpd/log_activity.html", form=form, title="Log a CPD activity"
+    )
 
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_activity(activity_id: int):
     activity = _activity_or_404(activity_id)
-    form = _with_skills(ActivityForm(obj=activity, hours=format_hours(activity.minutes)))
-    if not form.is_submitted():
-        form.kind.data = activity.kind.value
+    form = _with_skills(
+        ActivityForm(
+            obj=activity,
+            hours=format_hours(activity.minutes),
+            kind=activity.kind.value,
+            goal_id=str(activity.goal_id or ""),
+        )
+    )
     if form.validate_on_submit():
         try:
             details = ActivityDetails(**form.details())
@@ -103,7 +113,10 @@ def edit_activity(activity_id: int):
             flash(f"{activity.title} updated", "success")
             return redirect(url_for("cpd.show_record", year=activity.done_on.year))
     return render_template(
-        "development/cpd/log_activity.html", form=form, activity=activity, title="Change a CPD activity"
+        "development/cpd/log_activity.html",
+        form=form,
+        activity=activity,
+        title="Change a CPD activity",
     )
 
 
@@ -119,7 +132,10 @@ def remove_activity(activity_id: int):
         flash("The activity was removed from your CPD record", "success")
         return redirect(url_for("cpd.show_record", year=year))
     return render_template(
-        "development/cpd/remove_activity.html", form=form, activity=activity, title="Remove this activity?"
+        "development/cpd/remove_activity.html",
+        form=form,
+        activity=activity,
+        title="Remove this activity?",
     )
 
 
@@ -144,7 +160,10 @@ def reflect_on_workshop(workshop_id: int):
             flash(f"Your reflections on {workshop.title} are saved", "success")
             return redirect(url_for("cpd.show_record", year=services.workshop_day(workshop).year))
     return render_template(
-        "development/cpd/reflect_on_workshop.html", form=form, workshop=workshop, title="Add your reflections"
+        "development/cpd/reflect_on_workshop.html",
+        form=form,
+        workshop=workshop,
+        title="Add your reflections",
     )
 
 
@@ -162,7 +181,9 @@ def change_target():
             db.session.commit()
             flash("Your yearly target is saved", "success")
             return redirect(url_for("cpd.show_record"))
-    return render_template("development/cpd/change_target.html", form=form, title="Your yearly CPD target")
+    return render_template(
+        "development/cpd/change_target.html", form=form, title="Your yearly CPD target"
+    )
 
 
 def _export(year: int | None, extension: str):

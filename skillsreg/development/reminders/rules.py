@@ -41,7 +41,7 @@ def due_period(rhythm: str, today: date, last_sent_on: date | None) -> str | Non
 
 
 def subject_line(rhythm: str, today: date) -> str:
-    """"Your development this month: December 2026" or "... this quarter: October to December"."""
+    """ "Your development this month: December 2026" or "... this quarter: October to December"."""
     if rhythm == QUARTERLY:
         start = period_start(rhythm, today)
         end = date(start.year, start.month + 2, 1)

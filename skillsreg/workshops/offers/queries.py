@@ -23,7 +23,6 @@ from skillsreg.workshops.offers.models import Offer, OfferStatus
 from skillsreg.workshops.queries import in_london
 
 
-
 def short_date(moment: datetime) -> str:
     """27 November 2026, in London: for narrow table cells."""
     local = in_london(moment)
