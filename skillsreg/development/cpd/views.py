@@ -90,18 +90,22 @@ def log_activity():
     )
 
 
+def _answers(activity: CpdActivity) -> dict[str, Any]:
+    """What the member said about an activity, as the form's fields hold it."""
+    names = ("done_on", "title", "learned", "application", "skill_codes")
+    return {
+        **{name: getattr(activity, name) for name in names},
+        "kind": activity.kind.value,
+        "hours": format_hours(activity.minutes),
+        "goal_id": str(activity.goal_id or ""),
+    }
+
+
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_activity(activity_id: int):
     activity = _activity_or_404(activity_id)
-    form = _with_skills(
-        ActivityForm(
-            obj=activity,
-            hours=format_hours(activity.minutes),
-            kind=activity.kind.value,
-            goal_id=str(activity.goal_id or ""),
-        )
-    )
+    form = _with_skills(ActivityForm(data=_answers(activity)))
     if form.validate_on_submit():
         try:
             details = ActivityDetails(**form.details())
