@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.core.views import bp as core_bp
     from skillsreg.development.cpd.views import bp as cpd_bp
     from skillsreg.development.reminders.views import bp as reminders_bp
+    from skillsreg.development.views import bp as development_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.home.views import bp as home_bp
     from skillsreg.library.views import bp as library_bp
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offers_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(development_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(cpd_bp)

@@ -60,6 +60,15 @@ def _tags() -> StringField:
     )
 
 
+def _skill_codes() -> StringField:
+    return StringField(
+        "Framework skills it helps develop (optional)",
+        widget=GovTextInput(),
+        description="Skill codes separated by commas, for example: ACCS, EDIT",
+        validators=[Length(max=300, message="Skill codes must be 300 characters or fewer in all")],
+    )
+
+
 def _files(label: str) -> MultipleFileField:
     return MultipleFileField(
         label,
@@ -73,6 +82,7 @@ class DocumentUploadForm(GovForm):
     title = _title()
     summary = _summary()
     tags = _tags()
+    skill_codes = _skill_codes()
     kind = RadioField(
         "What kind of document is it?",
         widget=GovRadioInput(),
@@ -88,6 +98,7 @@ class DocumentEditForm(GovForm):
     title = _title()
     summary = _summary()
     tags = _tags()
+    skill_codes = _skill_codes()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

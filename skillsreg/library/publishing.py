@@ -16,6 +16,7 @@ from skillsreg.extensions import db
 from skillsreg.library.models import (
     Document,
     DocumentKind,
+    DocumentSkill,
     DocumentTag,
     DocumentVersion,
     LibraryFile,
@@ -68,6 +69,21 @@ def set_tags(document: Document, tags: Sequence[str]) -> None:
     document.tag_rows = [row for row in document.tag_rows if row.tag in wanted]
     have = {row.tag for row in document.tag_rows}
     document.tag_rows.extend(DocumentTag(tag=tag) for tag in wanted if tag not in have)
+
+
+def set_skills(document: Document, codes: Sequence[str]) -> None:
+    """Replace the framework skills a document helps develop; every code must be a skill's."""
+    from skillsreg.frameworks.models import Skill
+
+    wanted = list(dict.fromkeys(codes))
+    known = set(db.session.scalars(sa.select(Skill.code).where(Skill.code.in_(wanted))))
+    unknown = [code for code in wanted if code not in known]
+    if unknown:
+        verb = "is not a skill code" if len(unknown) == 1 else "are not skill codes"
+        raise LibraryError(f"{', '.join(unknown)} {verb} of the framework", field="skill_codes")
+    document.skill_rows = [row for row in document.skill_rows if row.skill_code in wanted]
+    have = {row.skill_code for row in document.skill_rows}
+    document.skill_rows.extend(DocumentSkill(skill_code=c) for c in wanted if c not in have)
 
 
 def add_version(

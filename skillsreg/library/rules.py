@@ -345,6 +345,11 @@ def parse_tags(text: str) -> list[str]:
     return normalise_tags(text.split(","))
 
 
+def parse_skill_codes(text: str) -> list[str]:
+    """Framework skill codes typed as a comma-separated list: upper case, without duplicates."""
+    return list(dict.fromkeys(code.strip().upper() for code in text.split(",") if code.strip()))
+
+
 # Media types served as they are; anything else is served as a download of bytes.
 SERVED_AS_IS = {*MEDIA_TYPES.values(), "application/ld+json", "application/csvm+json"}
 

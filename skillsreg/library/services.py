@@ -23,6 +23,7 @@ from skillsreg.library.publishing import (
     add_version,
     push_to_target,
     pushes_for,
+    set_skills,
     set_tags,
     withdraw_document,
 )
@@ -83,6 +84,7 @@ def upload_document(
     title: str,
     summary: str,
     tags: Sequence[str],
+    skill_codes: Sequence[str] = (),
     kind: DocumentKind,
     uploads: Sequence[Upload],
     max_bytes: int,
@@ -101,6 +103,7 @@ def upload_document(
         updated_at=now,
     )
     set_tags(document, tags)
+    set_skills(document, skill_codes)
     db.session.add(document)
     db.session.flush()
     version = add_version(document, files, note="", actor=actor, now=now)
@@ -154,14 +157,16 @@ def update_document(
     title: str,
     summary: str,
     tags: Sequence[str],
+    skill_codes: Sequence[str] = (),
     actor: User,
     now: datetime,
 ) -> None:
-    """Change a document's title, summary and tags."""
+    """Change a document's title, summary, tags and the framework skills it develops."""
     _refuse_managed(document)
     document.title = title.strip()
     document.summary = summary.strip()
     set_tags(document, tags)
+    set_skills(document, skill_codes)
     document.updated_at = now
     db.session.flush()
     record("library.edit", actor=actor, subject_type="library_document", subject_id=document.id)

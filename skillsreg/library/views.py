@@ -41,6 +41,7 @@ from skillsreg.library.publishing import list_targets, pushes_for
 from skillsreg.library.rules import (
     MAX_FILES_PER_UPLOAD,
     ArchiveLimits,
+    parse_skill_codes,
     parse_tags,
     rename_notice,
     served_media_type,
@@ -178,6 +179,7 @@ def upload_document():
                 title=form.title.data or "",
                 summary=form.summary.data or "",
                 tags=parse_tags(form.tags.data or ""),
+                skill_codes=parse_skill_codes(form.skill_codes.data or ""),
                 kind=DocumentKind(form.kind.data),
                 uploads=uploads,
                 max_bytes=_max_bytes(),
@@ -204,6 +206,7 @@ def edit_document(document_id: int):
             "title": document.title,
             "summary": document.summary,
             "tags": ", ".join(document.tags),
+            "skill_codes": ", ".join(document.skill_codes),
         }
     )
     if form.validate_on_submit():
@@ -213,6 +216,7 @@ def edit_document(document_id: int):
                 title=form.title.data or "",
                 summary=form.summary.data or "",
                 tags=parse_tags(form.tags.data or ""),
+                skill_codes=parse_skill_codes(form.skill_codes.data or ""),
                 actor=current_user,
                 now=utcnow(),
             )

@@ -12,6 +12,7 @@ from skillsreg.accounts.models import User
 from skillsreg.accounts.rules import UK_REGIONS, Sector
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.core.templating import govuk_date
+from skillsreg.development.queries import commitment_texts
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Role, RoleLevel, Skill
 from skillsreg.register.models import Consent, ConsentEvent, ConsentWording, RegisterSnapshot
@@ -185,6 +186,7 @@ def _person(row: Any) -> Person:
         ConsentField.SECTOR: _SECTOR_LABELS.get(row.sector, ""),
         ConsentField.REGION: UK_REGIONS.get(row.region or "", ""),
         ConsentField.TOP_SKILLS: "",
+        ConsentField.COMMITMENTS: "",
     }
     return Person(user_id=row.id, values=values)
 
@@ -198,6 +200,15 @@ def _with_assessments(batch: list[Person]) -> list[Person]:
             role, skills = assessed[person.user_id]
             person.values[ConsentField.ROLES] = role
             person.values[ConsentField.TOP_SKILLS] = skills
+    return _with_commitments(batch)
+
+
+def _with_commitments(batch: list[Person]) -> list[Person]:
+    """Fill in public commitments (with kept, missed or renewed) for those who agreed."""
+    wanted = [p.user_id for p in batch if ConsentField.COMMITMENTS in p.consented]
+    texts = commitment_texts(wanted)
+    for person in batch:
+        person.values[ConsentField.COMMITMENTS] = texts.get(person.user_id, "")
     return batch
 
 

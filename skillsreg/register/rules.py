@@ -59,7 +59,8 @@ INITIAL_WORDING = {
         "Publish a summary of my strongest skills from my latest submitted self-assessment"
     ),
     ConsentField.COMMITMENTS: (
-        "Publish the development goals I choose to make public commitments, with whether I kept them"
+        "Publish the development goals I choose to make public commitments, "
+        "with whether I kept them"
     ),
 }
 

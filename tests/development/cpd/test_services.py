@@ -12,7 +12,7 @@ from skillsreg.development.cpd import queries, services
 from skillsreg.development.cpd.models import CpdActivity, CpdKind
 from skillsreg.development.cpd.services import ActivityDetails, CpdError
 from skillsreg.workshops.queries import in_london
-from tests.development.conftest import attend, goal_for
+from tests.development.records import attend, goal_for
 
 
 def today():

@@ -17,7 +17,7 @@ from skillsreg.development.cpd.models import CpdActivity, CpdKind, CpdTarget
 from skillsreg.development.cpd.services import ActivityDetails
 from skillsreg.workshops.queries import in_london
 from tests.conftest import DEFAULT_PASSWORD
-from tests.development.conftest import attend, goal_for
+from tests.development.records import attend, goal_for
 from tests.pages import check_page, error_messages
 
 

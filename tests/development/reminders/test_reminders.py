@@ -23,7 +23,7 @@ from skillsreg.frameworks import services as frameworks
 from skillsreg.workshops import services as workshops
 from skillsreg.workshops.queries import in_london
 from tests.conftest import DEFAULT_PASSWORD
-from tests.development.conftest import goal_for
+from tests.development.records import goal_for
 from tests.pages import check_page, error_messages
 from tests.workshops.test_services import details
 
