@@ -46,8 +46,11 @@ def test_a_workshop_lasts_from_its_start_to_its_end():
     assert workshop_minutes(start, start.replace(hour=16)) == 360
 
 
-SKILLS = {"ACCS": ("Accessibility", "accessibility"), "INCL": ("Digital inclusion", "accessibility"),
-          "TEAM": ("Managing web teams", "leadership")}  # fmt: skip
+SKILLS = {
+    "ACCS": ("Accessibility", "accessibility"),
+    "INCL": ("Digital inclusion", "accessibility"),
+    "TEAM": ("Managing web teams", "leadership"),
+}
 CATEGORIES = {"accessibility": "Accessibility", "leadership": "Leadership"}
 
 

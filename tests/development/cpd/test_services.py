@@ -121,7 +121,8 @@ def test_removing_a_workshop_entry_puts_the_workshop_back_to_await_reflection(
     )  # fmt: skip
     services.remove_activity(activity, actor=member)
     [row] = queries.cpd_record(member).rows
-    assert row.awaits_reflection and row.workshop_id == workshop.id
+    assert row.awaits_reflection
+    assert row.workshop_id == workshop.id
 
 
 def test_a_yearly_target_is_set_changed_and_cleared(db, member):

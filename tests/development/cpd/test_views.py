@@ -63,7 +63,9 @@ def test_the_cpd_pages_need_sign_in(client, path):
     assert "/sign-in" in response.headers["Location"]
 
 
-def test_logging_an_activity_shows_it_in_the_record_with_totals(client, login_as, member, published):
+def test_logging_an_activity_shows_it_in_the_record_with_totals(
+    client, login_as, member, published
+):
     login_as(member)
     check_page(client.get("/development/cpd/new"), title="Log a CPD activity")
     response = client.post("/development/cpd/new", data=form())
@@ -141,16 +143,23 @@ def test_an_attended_workshop_waits_for_reflections(client, login_as, member, or
     assert page.select_one("#hours")["value"] == "6"
     assert page.select_one("input[name=skill_codes][value=TEAM]").has_attr("checked")
     data = {"title": workshop.title, "hours": "6", "learned": "Framework drafting",
-            "application": "Run a team session", "skill_codes": ["TEAM"], "goal_id": ""}  # fmt: skip
+            "application": "Run a team session", "skill_codes": ["TEAM"],
+            "goal_id": ""}  # fmt: skip
     assert client.post(url, data=data).status_code == 302
     assert client.post(url, data=data).status_code == 302  # twice: still one entry
     [activity] = CpdActivity.query.all()
-    assert (activity.workshop_id, activity.kind, activity.minutes) == (workshop.id, CpdKind.WORKSHOP, 360)
+    assert (activity.workshop_id, activity.kind, activity.minutes) == (
+        workshop.id,
+        CpdKind.WORKSHOP,
+        360,
+    )
     page = check_page(client.get("/development/cpd/"))
     assert "waiting for your reflections" not in page.get_text(" ")
 
 
-def test_reflections_only_on_workshops_attended(client, login_as, member, create_user, organiser, published):
+def test_reflections_only_on_workshops_attended(
+    client, login_as, member, create_user, organiser, published
+):
     workshop = attend(create_user(), organiser)
     login_as(member)
     assert client.get(f"/development/cpd/workshops/{workshop.id}").status_code == 404
@@ -159,7 +168,9 @@ def test_reflections_only_on_workshops_attended(client, login_as, member, create
 def test_setting_a_target_shows_progress(client, login_as, member, published, db):
     log(member, minutes=600)
     login_as(member)
-    page = check_page(client.post("/development/cpd/target", data={"yearly_hours": "abc"}), errors=True)
+    page = check_page(
+        client.post("/development/cpd/target", data={"yearly_hours": "abc"}), errors=True
+    )
     assert error_messages(page) == ["The target must be a whole number of hours, like 35"]
     assert client.post("/development/cpd/target", data={"yearly_hours": "40"}).status_code == 302
     assert db.session.get(CpdTarget, member.id).yearly_hours == 40
@@ -175,7 +186,7 @@ def test_a_year_without_entries_is_not_found(client, login_as, member):
 
 
 def test_the_csv_is_safe_in_a_spreadsheet(client, login_as, member, published):
-    log(member, title="=HYPERLINK(\"http://evil\")", learned="+1 trick", skill_codes=("ACCS",))
+    log(member, title='=HYPERLINK("http://evil")', learned="+1 trick", skill_codes=("ACCS",))
     login_as(member)
     response = client.get(f"/development/cpd/{today().year}/record.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -185,7 +196,7 @@ def test_the_csv_is_safe_in_a_spreadsheet(client, login_as, member, published):
     assert body.startswith("\ufeff")
     header, row = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert header[:4] == ["Date", "Hours", "Kind", "What you did"]
-    assert row[1:4] == ["2", "Course", "'=HYPERLINK(\"http://evil\")"]
+    assert row[1:4] == ["2", "Course", '\'=HYPERLINK("http://evil")']
     assert row[4] == "'+1 trick"
     assert row[6:8] == ["ACCS", "Accessibility"]
 
@@ -204,7 +215,9 @@ def test_the_pdf_record_holds_the_years_totals_and_reflections(client, login_as,
     assert reader.metadata.title == f"CPD record of {member.name}"
 
 
-def test_the_data_page_offers_the_record_and_the_export_holds_it(client, login_as, member, published):
+def test_the_data_page_offers_the_record_and_the_export_holds_it(
+    client, login_as, member, published
+):
     log(member, title="Mentoring a junior", kind=CpdKind.MENTORING)
     services.set_target(member, yearly_hours=30, now=utcnow())
     login_as(member)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from email import message_from_bytes
 from urllib.parse import urlsplit
 
 import pytest
@@ -82,9 +81,10 @@ def test_the_next_period_sends_again(db, subscriber):
 def test_the_unique_key_refuses_a_second_send_for_a_period(db, subscriber):
     services.send_reminders(now=utcnow())
     period = db.session.scalars(sa.select(ReminderSend.period)).one()
-    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
-        db.session.add(ReminderSend(user_id=subscriber.id, period=period, rhythm=Rhythm.MONTHLY))
+    db.session.add(ReminderSend(user_id=subscriber.id, period=period, rhythm=Rhythm.MONTHLY))
+    with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
+    db.session.rollback()
 
 
 def test_the_command_is_safe_to_run_from_cron(runner, db, subscriber):
@@ -135,23 +135,28 @@ def test_the_email_has_every_section_and_one_click_unsubscribe(
     db.session.commit()
     run_jobs()
 
-    [raw] = [m for m in mailbox.messages if b"Your development" in m]
-    email = message_from_bytes(raw)
-    body = email.get_payload(decode=True).decode()
+    [email] = [m for m in mailbox.messages if m["Subject"].startswith("Your development")]
+    body = email.get_content()
     assert email["Subject"] == f"Your development this month: {in_london(now):%B %Y}"
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.fullmatch(r"<(https://[^>]+)>", email["List-Unsubscribe"])[1]
     assert f"{goal.skill_name} (ACCS): reach level 3" in body
     assert f"/development/plans/{goal.plan_id}" in body
-    assert "Accessible forms clinic" in body and f"/workshops/{workshop.slug}" in body
+    assert "Accessible forms clinic" in body
+    assert f"/workshops/{workshop.slug}" in body
     assert f"version {draft.number}: comments close on" in body
-    assert "You have logged 2.5 hours so far this year, against your target of 30 hours (27.5 hours to go)" in body
+    assert (
+        "You have logged 2.5 hours so far this year, against your target of 30 hours "
+        "(27.5 hours to go)"
+    ) in body
     assert "http://skillsreg.test/development/reminders/" in body
     assert unsubscribe.replace("https://", "http://") in body
 
     # The mail client's one-click POST: no session, no CSRF token, no sign-in.
     path = urlsplit(unsubscribe).path
-    response = client.post(path, data={"List-Unsubscribe": "One-Click"}, base_url="https://skillsreg.test")
+    response = client.post(
+        path, data={"List-Unsubscribe": "One-Click"}, base_url="https://skillsreg.test"
+    )
     assert response.status_code == 200
     assert services.rhythm_of(subscriber) is Rhythm.NONE
     assert services.send_reminders(now=now + timedelta(days=40)).sent == []
@@ -175,7 +180,9 @@ def test_a_forged_token_unsubscribes_nobody(client, db, subscriber):
     assert services.rhythm_of(subscriber) is Rhythm.MONTHLY
 
 
-def test_erased_or_unconfirmed_members_get_no_reminders(client, login_as, db, subscriber, create_user):
+def test_erased_or_unconfirmed_members_get_no_reminders(
+    client, login_as, db, subscriber, create_user
+):
     unconfirmed = create_user(confirmed=False)
     services.set_rhythm(unconfirmed, rhythm=Rhythm.MONTHLY, source="test", now=utcnow())
     services.send_reminders(now=utcnow())

@@ -53,7 +53,9 @@ def test_no_rhythm_means_no_reminder():
 
 
 def test_subject_names_the_period():
-    assert subject_line("monthly", date(2026, 12, 6)) == "Your development this month: December 2026"
+    assert (
+        subject_line("monthly", date(2026, 12, 6)) == "Your development this month: December 2026"
+    )
     assert subject_line("quarterly", date(2026, 11, 6)) == (
         "Your development this quarter: October to December 2026"
     )
