@@ -86,6 +86,8 @@ class ActivityForm(GovForm):
         description="Optional",
         choices=[],
         widget=GovSelect(),
+        # Shown only to members with a plan: not sending it at all means no goal.
+        validators=[Optional()],
     )
     submit = SubmitField("Save activity", widget=GovSubmitInput())
 

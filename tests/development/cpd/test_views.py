@@ -34,7 +34,7 @@ def form(**overrides):
     values = {
         "done_on": parts(day), "kind": "reading", "title": "Inclusive Design Patterns",
         "hours": "2.5", "learned": "Build components that work for everyone",
-        "application": "Review our button styles", "skill_codes": ["ACCS"], "goal_id": "",
+        "application": "Review our button styles", "skill_codes": ["ACCS"],
     }  # fmt: skip
     values.update(overrides)
     return values
@@ -144,7 +144,7 @@ def test_an_attended_workshop_waits_for_reflections(client, login_as, member, or
     assert page.select_one("input[name=skill_codes][value=TEAM]").has_attr("checked")
     data = {"title": workshop.title, "hours": "6", "learned": "Framework drafting",
             "application": "Run a team session", "skill_codes": ["TEAM"],
-            "goal_id": ""}  # fmt: skip
+            }  # fmt: skip
     assert client.post(url, data=data).status_code == 302
     assert client.post(url, data=data).status_code == 302  # twice: still one entry
     [activity] = CpdActivity.query.all()
