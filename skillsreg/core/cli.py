@@ -12,6 +12,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.development.cpd.demo import load_demo_cpd_record
+from skillsreg.development.demo import load_demo_plan
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
@@ -31,6 +32,7 @@ def load_demo() -> None:
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
+    load_demo_plan(utcnow())
     load_demo_cpd_record(utcnow())
     db.session.commit()
     click.echo(

@@ -177,3 +177,10 @@ def commitment_statement(due_on: date, level_name: str, skill_name: str) -> str:
 def is_due_for_answer(due_on: date, today: date, *, is_open: bool) -> bool:
     """A commitment still open asks its maker, from its date on, whether they kept it."""
     return is_open and today >= due_on
+
+
+def may_answer(outcome: str, due_on: date, today: date, *, is_open: bool) -> bool:
+    """Kept can be said as soon as it is true; missed or renewed only once the date has come."""
+    if outcome == "kept":
+        return is_open
+    return is_due_for_answer(due_on, today, is_open=is_open)

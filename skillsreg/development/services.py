@@ -25,7 +25,7 @@ from skillsreg.development.models import (
     Plan,
     PlanAim,
 )
-from skillsreg.development.rules import is_due_for_answer
+from skillsreg.development.rules import may_answer
 from skillsreg.extensions import db
 from skillsreg.register import services as register
 from skillsreg.register.rules import ConsentField
@@ -258,20 +258,33 @@ def _new_commitment(goal: Goal, *, due_on: date, now: datetime) -> Commitment:
 def answer_commitment(
     commitment: Commitment, *, outcome: str, new_due_on: date | None, now: datetime
 ) -> Commitment:
-    """Say whether a commitment whose date has come was kept, missed or renewed to a new date."""
-    is_open = commitment.outcome is CommitmentOutcome.OPEN
-    if not is_due_for_answer(commitment.due_on, now.date(), is_open=is_open):
-        raise DevelopmentError("You can say whether you kept a commitment once its date has come")
-    chosen = CommitmentOutcome(outcome)
+    """Say a commitment was kept (any time), or once its date has come, missed or renewed."""
+    try:
+        chosen = CommitmentOutcome(outcome)
+    except ValueError:
+        chosen = CommitmentOutcome.OPEN
     if chosen is CommitmentOutcome.OPEN:
         raise DevelopmentError("Select whether you kept your commitment", field="outcome")
-    commitment.outcome = chosen
-    commitment.outcome_at = now
+    is_open = commitment.outcome is CommitmentOutcome.OPEN
+    if not may_answer(chosen.value, commitment.due_on, now.date(), is_open=is_open):
+        if not is_open:
+            raise DevelopmentError("You have already said what became of this commitment")
+        raise DevelopmentError(
+            "You can say you missed or renewed a commitment once its date has come",
+            field="outcome",
+        )
     if chosen is not CommitmentOutcome.RENEWED:
+        commitment.outcome, commitment.outcome_at = chosen, now
         db.session.flush()
         return commitment
+    if new_due_on is None or new_due_on <= now.date():
+        message = (
+            "Enter the new date" if new_due_on is None else "The new date must be in the future"
+        )
+        raise DevelopmentError(message, field="new_due_on")
+    commitment.outcome, commitment.outcome_at = chosen, now
     goal = commitment.goal
-    goal.target_on = _check_target(new_due_on, now)
+    goal.target_on = new_due_on
     return _new_commitment(goal, due_on=goal.target_on, now=now)
 
 

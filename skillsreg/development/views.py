@@ -422,7 +422,7 @@ def answer_commitment(commitment_id: int):
                 now=utcnow(),
             )  # fmt: skip
         except DomainError as error:
-            add_domain_error(form, error, field="new_due_on" if error.field else "outcome")
+            add_domain_error(form, error)
         else:
             db.session.commit()
             flash("Your answer has been saved", "success")

@@ -19,6 +19,7 @@ from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.development.cpd.services import erase_cpd_record
+from skillsreg.development.models import Goal, Plan
 from skillsreg.development.reminders.services import erase_reminders
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
@@ -81,6 +82,10 @@ USER_TABLES: dict[str, Holding] = {
     "cpd_targets": Holding("cpd_target", "deleted"),
     "reminder_preferences": Holding("reminder_rhythm", "deleted"),
     "reminder_sends": Holding("reminders_sent", "deleted"),
+    "development_plans": Holding(
+        "development_plans", "deleted with their goals, activities and commitments"
+    ),
+    "development_commitments": Holding("public_commitments", "deleted"),
 }
 
 
@@ -124,6 +129,7 @@ def personal_data(user: User) -> dict[str, Any]:
     _add_wordings(data["consents"])
     _add_wordings(data["consent_events"])
     _add_ratings(data["assessments"])
+    _add_goals(data["development_plans"])
     _add_choices(data["expressions_of_interest"])
     _add_snapshots(data["register_snapshots_listing_you"])
     data["offers"] = _offers(user)
@@ -150,6 +156,14 @@ def _add_ratings(rows: list[dict[str, Any]]) -> None:
         by_assessment[rating.assessment_id].append(_row(rating))
     for row in rows:
         row["ratings"] = by_assessment[row["id"]]
+
+
+def _add_goals(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        goals = db.session.scalars(
+            sa.select(Goal).where(Goal.plan_id == row["id"]).order_by(Goal.position, Goal.id)
+        )
+        row["goals"] = [{**_row(g), "activities": [_row(a) for a in g.activities]} for g in goals]
 
 
 def _add_choices(rows: list[dict[str, Any]]) -> None:
@@ -250,6 +264,8 @@ def erase_account(
         sa.select(Assessment).where(Assessment.user_id == user.id)
     ):
         db.session.delete(assessment)
+    for plan in db.session.scalars(sa.select(Plan).where(Plan.user_id == user.id)):
+        db.session.delete(plan)  # its goals, activities and commitments go with it
     # Expressions of interest stay, blanked, so applicant counts and allocations stay true.
     db.session.execute(
         sa.update(ExpressionOfInterest)

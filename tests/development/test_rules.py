@@ -13,6 +13,7 @@ from skillsreg.development.rules import (
     goal_progress,
     is_due_for_answer,
     level_for_goal,
+    may_answer,
     next_level_code,
     plan_progress,
     propose_goals,
@@ -146,3 +147,12 @@ def test_a_commitment_asks_for_an_answer_from_its_date_while_open():
     assert not is_due_for_answer(due, date(2027, 3, 30), is_open=True)
     assert is_due_for_answer(due, due, is_open=True)
     assert not is_due_for_answer(due, date(2027, 4, 1), is_open=False)
+
+
+def test_kept_can_be_said_early_but_missed_and_renewed_wait_for_the_date():
+    due, early = date(2027, 3, 31), date(2027, 1, 1)
+    assert may_answer("kept", due, early, is_open=True)
+    assert not may_answer("missed", due, early, is_open=True)
+    assert not may_answer("renewed", due, early, is_open=True)
+    assert may_answer("missed", due, due, is_open=True)
+    assert not may_answer("kept", due, due, is_open=False)

@@ -201,11 +201,14 @@ def test_answering_a_commitment_shows_kept_missed_or_renewed(member, plan):
     goal = next(goal for goal in plan.goals if goal.skill_code == "ACCS")
     commitment, _ = services.make_commitment(goal, user=member, now=utcnow())
     with pytest.raises(DevelopmentError, match="once its date has come"):
-        services.answer_commitment(commitment, outcome="kept", new_due_on=None, now=utcnow())
+        services.answer_commitment(commitment, outcome="missed", new_due_on=None, now=utcnow())
     later = utcnow() + timedelta(days=61)
 
     assert queries.commitments_to_answer(member, now=utcnow()) == []
     assert queries.commitments_to_answer(member, now=later) == [commitment]
+    with pytest.raises(DevelopmentError, match="Enter the new date"):
+        services.answer_commitment(commitment, outcome="renewed", new_due_on=None, now=later)
+    assert commitment.outcome is CommitmentOutcome.OPEN
     renewed = services.answer_commitment(
         commitment, outcome="renewed", new_due_on=(later + timedelta(days=30)).date(), now=later
     )
@@ -223,6 +226,14 @@ def test_answering_a_commitment_shows_kept_missed_or_renewed(member, plan):
         renewed, outcome="kept", new_due_on=None, now=later + timedelta(days=31)
     )
     assert queries.public_commitments(member.id)[-1].text.endswith("(kept)")
+    with pytest.raises(DevelopmentError, match="already said"):
+        services.answer_commitment(renewed, outcome="missed", new_due_on=None, now=later)
+
+
+def test_a_commitment_can_be_kept_before_its_date(member, plan):
+    commitment, _ = services.make_commitment(plan.goals[0], user=member, now=utcnow())
+    services.answer_commitment(commitment, outcome="kept", new_due_on=None, now=utcnow())
+    assert commitment.outcome is CommitmentOutcome.KEPT
 
 
 def test_withdrawing_consent_removes_commitments_from_every_copy(member, organiser, plan):
