@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -43,6 +43,11 @@ def long_day(day: date | datetime) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def last_moment_before(closes_at: datetime) -> datetime:
+    """Interest closes at a moment (midnight after the last day): the last day is the one before."""
+    return closes_at - timedelta(microseconds=1)
+
+
 def _goals(user: User, now: datetime) -> list[Item]:
     return [
         Item(
@@ -59,7 +64,7 @@ def _workshops(user: User, now: datetime) -> list[Item]:
     return [
         Item(
             f"{match.title}, {long_day(match.starts_at)} (for {', '.join(match.skill_codes)}); "
-            f"say you are interested by {long_day(match.closes_at)}",
+            f"say you are interested by {long_day(last_moment_before(match.closes_at))}",
             external_url("workshops.show_workshop", slug=match.slug),
         )
         for match in workshops_matching_goals(user.id, now=now)

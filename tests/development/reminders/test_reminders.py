@@ -144,6 +144,8 @@ def test_the_email_has_every_section_and_one_click_unsubscribe(
     assert f"/development/plans/{goal.plan_id}" in body
     assert "Accessible forms clinic" in body
     assert f"/workshops/{workshop.slug}" in body
+    closes_on = day - timedelta(days=10)
+    assert f"say you are interested by {closes_on.day} {closes_on:%B %Y}" in body
     assert f"version {draft.number}: comments close on" in body
     assert (
         "You have logged 2.5 hours so far this year, against your target of 30 hours "
