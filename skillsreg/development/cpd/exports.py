@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask import render_template
@@ -100,7 +101,9 @@ def _year(record: CpdRecord, year: int) -> dict[str, Any]:
     }
 
 
+@cache
 def _stylesheet() -> Any:
+    """The record's own print styles, parsed once per process."""
     from weasyprint import CSS
 
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())

@@ -136,4 +136,4 @@ class TargetForm(GovForm):
 
 
 class RemoveForm(GovForm):
-    submit = SubmitField("Yes, remove it", widget=GovSubmitInput(), render_kw={})
+    submit = SubmitField("Yes, remove it", widget=GovSubmitInput())

@@ -20,7 +20,7 @@ from skillsreg.development.cpd.rules import (
 )
 from skillsreg.development.models import Goal, Plan
 from skillsreg.extensions import db
-from skillsreg.frameworks.models import FrameworkVersion, Skill, VersionStatus
+from skillsreg.frameworks.models import FrameworkVersion, VersionStatus
 from skillsreg.workshops.models import Choice, ChoiceStatus, ExpressionOfInterest, Workshop
 from skillsreg.workshops.queries import in_london
 
@@ -219,7 +219,3 @@ def own_goal(user: User, goal_id: int) -> Goal | None:
     """One of the member's own goals, or None."""
     goal = db.session.get(Goal, goal_id)
     return goal if goal is not None and goal.plan.user_id == user.id else None
-
-
-def skill_of(version: FrameworkVersion, code: str) -> Skill | None:
-    return next((s for s in version.skills if s.code == code), None)

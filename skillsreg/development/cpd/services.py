@@ -45,7 +45,7 @@ def _check(details: ActivityDetails, *, now: datetime) -> None:
     if details.done_on < EARLIEST_DAY:
         raise CpdError("The date must be after 1 January 1950", field="done_on")
     if not 0 < details.minutes <= MAX_MINUTES:
-        raise CpdError("Hours must be between 0.02 and 1000", field="hours")
+        raise CpdError("Hours must be more than 0 and no more than 1000", field="hours")
     if not details.title.strip():
         raise CpdError("Enter what you did", field="title")
 
