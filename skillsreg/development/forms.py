@@ -110,8 +110,8 @@ class ActivityForm(GovForm):
 class SuggestedActivityForm(GovForm):
     """Add a suggested workshop or library document as an activity."""
 
-    kind = HiddenField(validators=[InputRequired()])
-    linked_id = HiddenField(validators=[InputRequired()])
+    kind = HiddenField(validators=[InputRequired(message="Choose a suggestion to add")])
+    linked_id = HiddenField(validators=[InputRequired(message="Choose a suggestion to add")])
     submit = SubmitField("Add to goal", widget=GovSubmitInput())
 
 

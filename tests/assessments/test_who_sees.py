@@ -22,6 +22,8 @@ SUBMITTED_PAGES = {
     "assessments.show_confirmation",
     "assessments.download_pdf",
     "assessments.share_assessment",
+    "development.start_plan",  # a development plan starts from a submitted assessment's gaps
+    "development.choose_goals",
 }
 ORGANISER_PAGES = {"assessments.show_shared_with_organisers", "assessments.download_pdf"}
 
@@ -103,6 +105,7 @@ def profile(db, create_user, organiser):
             "token": [live, revoked],
             "slug": [version.framework.slug, workshop.slug],
             "code": [category],
+            "aim": ["current"],
         },
     }
 

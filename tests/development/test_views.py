@@ -96,6 +96,8 @@ def test_a_goal_page_shows_progress_activities_and_suggestions(
     url = f"/development/plans/{plan.id}/goals/{goal.id}"
     page = check_page(client.get(url), title="Goal: Accessibility")
     assert "Inclusive" in page.get_text()
+    hidden = page.select_one("form button .govuk-visually-hidden")
+    assert hidden.get_text() == ": workshop Inclusive"
     form = page.find("input", attrs={"name": "linked_id", "value": str(workshop.id)}).parent
     response = client.post(form["action"], data={"kind": "workshop", "linked_id": workshop.id})
     assert response.status_code == 302
