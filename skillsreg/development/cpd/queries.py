@@ -113,6 +113,7 @@ class RecordRow:
     activity_id: int | None = None
     workshop_id: int | None = None
     goal: str = ""
+    goal_plan_id: int | None = None
 
     @property
     def awaits_reflection(self) -> bool:
@@ -171,6 +172,7 @@ def cpd_record(user: User) -> CpdRecord:
             title=a.title, learned=a.learned, application=a.application,
             skills=named(a.skill_codes or []), activity_id=a.id, workshop_id=a.workshop_id,
             goal=goal_label(a.goal) if a.goal else "",
+            goal_plan_id=a.goal.plan_id if a.goal else None,
         )
         for a in activities
     ]  # fmt: skip

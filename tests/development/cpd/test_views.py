@@ -131,6 +131,9 @@ def test_a_goal_of_the_members_plan_can_be_linked(client, login_as, member, publ
     assert page.select_one(f"#goal_id option[value='{goal.id}']") is not None
     client.post("/development/cpd/new", data=form(goal_id=str(goal.id)))
     assert CpdActivity.query.one().goal_id == goal.id
+    page = check_page(client.get("/development/cpd/"))
+    link = page.find("a", href=f"/development/plans/{goal.plan_id}")
+    assert link.get_text(strip=True).startswith("Accessibility: level 3 by ")
 
 
 def test_an_attended_workshop_waits_for_reflections(client, login_as, member, organiser, published):
