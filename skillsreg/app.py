@@ -117,6 +117,7 @@ def register_queue(app: Flask) -> None:
     init_queue(app)
     import skillsreg.assessments.jobs
     import skillsreg.core.mail
+    import skillsreg.development.reminders.jobs
     import skillsreg.frameworks.jobs
     import skillsreg.library.jobs
     import skillsreg.register.jobs
@@ -173,7 +174,9 @@ def register_models() -> None:
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
     import skillsreg.credentials.models
+    import skillsreg.development.cpd.models
     import skillsreg.development.models
+    import skillsreg.development.reminders.models
     import skillsreg.frameworks.models
     import skillsreg.library.models
     import skillsreg.register.models
@@ -216,6 +219,8 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.core.jobs.views import bp as jobs_bp
     from skillsreg.core.views import bp as core_bp
     from skillsreg.credentials.views import bp as credentials_bp
+    from skillsreg.development.cpd.views import bp as cpd_bp
+    from skillsreg.development.reminders.views import bp as reminders_bp
     from skillsreg.development.views import bp as development_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.frameworks.views.case import case_bp
@@ -244,6 +249,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(case_bp)
+    app.register_blueprint(cpd_bp)
+    app.register_blueprint(reminders_bp)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -297,6 +304,12 @@ COMMAND_GROUPS = (
         "credentials",
         "skillsreg.credentials.cli:credentials_cli",
         "Open Badges credentials: signing keys and verification.",
+        True,
+    ),
+    (
+        "reminders",
+        "skillsreg.development.reminders.cli:reminders_cli",
+        "Development reminder emails.",
         True,
     ),
 )

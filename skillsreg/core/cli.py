@@ -12,6 +12,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.credentials.demo import load_demo_credentials
+from skillsreg.development.cpd.demo import load_demo_cpd_record
 from skillsreg.development.demo import load_demo_plan
 from skillsreg.extensions import db
 from skillsreg.library.demo import load_demo_documents
@@ -36,6 +37,7 @@ def load_demo() -> None:
     load_demo_reviews(utcnow())
     load_demo_credentials(utcnow(), config=current_app.config)
     load_demo_plan(utcnow())
+    load_demo_cpd_record(utcnow())
     db.session.commit()
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "

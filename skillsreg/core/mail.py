@@ -46,6 +46,8 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     attachment_name: Mapped[str | None] = mapped_column(sa.String(200))
     attachment_type: Mapped[str | None] = mapped_column(sa.String(100))
     attachment: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # Extra headers, such as List-Unsubscribe on reminders (RFC 8058).
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
@@ -68,11 +70,14 @@ def queue_mail(
     subject: str,
     template: str,
     attachment: tuple[str, str, bytes] | None = None,
+    headers: dict[str, str] | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Queue an email rendered from templates/email/<template>.txt; delivered after the commit."""
     body = render_template(f"email/{template}.txt", **context)
     message = OutboxMessage(recipient=to, subject=one_line(subject, SUBJECT_LIMIT), body_text=body)
+    if headers:
+        message.headers = {name: one_line(value, 998) for name, value in headers.items()}
     if attachment:
         message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)
@@ -88,6 +93,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body_text)
     if message.attachment is not None and message.attachment_type == "text/calendar":
         add_calendar_alternative(email, message.attachment)

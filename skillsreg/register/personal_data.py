@@ -19,7 +19,9 @@ from skillsreg.core.audit import AuditEvent, record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.mail import OutboxMessage
 from skillsreg.credentials.services import revoke_all_for
+from skillsreg.development.cpd.services import erase_cpd_record
 from skillsreg.development.models import Goal, Plan
+from skillsreg.development.reminders.services import erase_reminders
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Comment
 from skillsreg.library.models import Document, DocumentKind, DocumentVersion, Push
@@ -87,6 +89,10 @@ USER_TABLES: dict[str, Holding] = {
         "reviews of your assessments deleted, with the reviewer's details and the emails that "
         "named you; reviews you gave as an organiser kept with your name blanked",
     ),
+    "cpd_activities": Holding("cpd_activities", "deleted with their reflections"),
+    "cpd_targets": Holding("cpd_target", "deleted"),
+    "reminder_preferences": Holding("reminder_rhythm", "deleted"),
+    "reminder_sends": Holding("reminders_sent", "deleted"),
     "development_plans": Holding(
         "development_plans", "deleted with their goals, activities and commitments"
     ),
@@ -258,6 +264,8 @@ def erase_account(
     for message in _emails_to(user):  # what they were sent names them, sent or not
         db.session.delete(message)
     _erase_library_uploads(user, now=now)
+    erase_cpd_record(user)
+    erase_reminders(user)
     _erase_from_round_documents(user)
     revoke_all_for(user, reason="The member deleted their account", now=now)
     user.name = ERASED_NAME

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -68,6 +68,8 @@ class LiveServer:
     admin_name: str = ADMIN_NAME
     admin_email: str = ADMIN_EMAIL
     admin_password: str = ADMIN_PASSWORD
+    # The server's settings, for running `flask` commands as its operator's cron would.
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 _failed = pytest.StashKey[bool]()
@@ -198,7 +200,7 @@ def live_server(
     try:
         if not healthy(url):
             pytest.fail(f"gunicorn did not start:\n{log_path.read_text(errors='replace')}")
-        yield LiveServer(url=url, mailbox=mailbox)
+        yield LiveServer(url=url, mailbox=mailbox, env=env)
     finally:
         for process in (server, worker):
             process.terminate()

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from skillsreg.accounts.models import User
+from skillsreg.core.spreadsheets import safe_cell
 from skillsreg.extensions import db
 from skillsreg.workshops.models import (
     Choice,
@@ -20,9 +21,6 @@ from skillsreg.workshops.models import (
 )
 from skillsreg.workshops.offers.models import Offer, OfferStatus
 from skillsreg.workshops.queries import in_london
-
-# OWASP's list, plus the full-width forms spreadsheets also read as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def short_date(moment: datetime) -> str:
@@ -147,10 +145,7 @@ def own_choice(user: User, choice_id: int) -> Choice | None:
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting like a formula, even after spaces; a quote
-    # keeps it text.
-    return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+    return safe_cell(value)
 
 
 def attendees_csv(workshop: Workshop) -> str:

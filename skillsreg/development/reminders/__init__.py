@@ -1,0 +1,1 @@
+"""Reminders with a rhythm: a short monthly or quarterly email about a member's development."""
