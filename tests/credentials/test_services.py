@@ -217,9 +217,7 @@ def test_the_schema_rejects_a_credential_missing_what_ob3_requires(issued, ob3_v
     assert list(ob3_validator.iter_errors(credential))
 
 
-def test_withdrawing_consent_to_publish_revokes_credentials_and_closes_their_pages(
-    issued, member
-):
+def test_withdrawing_consent_to_publish_revokes_credentials_and_closes_their_pages(issued, member):
     from skillsreg.register.services import withdraw_all_consent
 
     services.set_public(issued, public=True, actor=member)
