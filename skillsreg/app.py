@@ -108,6 +108,7 @@ def register_models() -> None:
     import skillsreg.core.jobs.models
     import skillsreg.core.mail
     import skillsreg.frameworks.models
+    import skillsreg.insight.models
     import skillsreg.library.models
     import skillsreg.register.models
     import skillsreg.workshops.models
