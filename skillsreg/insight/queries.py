@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.extensions import db
+from skillsreg.insight.models import Release
 from skillsreg.frameworks.models import (
     Category,
     FrameworkVersion,
@@ -270,3 +271,71 @@ def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
         )
     )
     return {(category, st): n for category, st, n in rows}
+
+
+def release_counts(
+    version_id: int, max_ratings: int
+) -> tuple[dict[tuple[str, int], int], dict[tuple[str, str], int]]:
+    """Exact counts for a public release, each person limited to their first `max_ratings`
+    rated skills (profile skills come first), so one person can change few counts."""
+    counted = counted_assessments(version_id)
+    ranked = (
+        sa.select(
+            counted.c.role_code,
+            counted.c.role_level_code,
+            Rating.skill_code,
+            Rating.level,
+            Rating.is_not_applicable,
+            sa.func.row_number()
+            .over(partition_by=Rating.assessment_id, order_by=Rating.id)
+            .label("nth"),
+        )
+        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
+        .subquery()
+    )
+    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).subquery("kept")
+    level = sa.case((kept.c.is_not_applicable, NOT_APPLICABLE), else_=kept.c.level)
+    levels = {
+        (skill, int(lv)): n
+        for skill, lv, n in db.session.execute(
+            sa.select(kept.c.skill_code, level, sa.func.count()).group_by(kept.c.skill_code, level)
+        )
+    }
+    expected = _expected(version_id)
+    status = sa.case(
+        (kept.c.level < expected.c.expected, "below"),
+        (kept.c.level == expected.c.expected, "meets"),
+        else_="above",
+    )
+    gaps = {
+        (skill, st): n
+        for skill, st, n in db.session.execute(
+            sa.select(kept.c.skill_code, status, sa.func.count())
+            .join(
+                expected,
+                sa.and_(
+                    expected.c.role_code == kept.c.role_code,
+                    expected.c.role_level_code == kept.c.role_level_code,
+                    expected.c.skill_code == kept.c.skill_code,
+                ),
+            )
+            .where(kept.c.level.is_not(None))
+            .group_by(kept.c.skill_code, status)
+        )
+    }
+    return levels, gaps
+
+
+def releases() -> list[Release]:
+    """Every release made, newest first."""
+    return list(db.session.scalars(sa.select(Release).order_by(Release.number.desc())))
+
+
+def find_release(number: int) -> Release | None:
+    return db.session.scalar(sa.select(Release).where(Release.number == number))
+
+
+def epsilon_spent() -> float:
+    """The privacy budget all releases have spent together."""
+    return float(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Release.epsilon), 0))))
