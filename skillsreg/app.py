@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.core.views import bp as core_bp
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.home.views import bp as home_bp
+    from skillsreg.insight.views import bp as insight_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
     from skillsreg.workshops.offers.views import bp as offers_bp
@@ -166,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(insight_bp)
     app.register_blueprint(jobs_bp)
 
 

@@ -1,1 +1,1 @@
-"""Community skills insight: the picture of the community's skills, published without exposing anyone."""
+"""Community skills insight: the community's skills, published without exposing anyone."""

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.extensions import db
-from skillsreg.insight.models import Release
 from skillsreg.frameworks.models import (
     Category,
     FrameworkVersion,
@@ -24,6 +23,7 @@ from skillsreg.frameworks.models import (
     Skill,
     VersionStatus,
 )
+from skillsreg.insight.models import Release
 
 NOT_APPLICABLE = 0  # the level column's value for "not applicable" in every count
 NOT_GIVEN = "not-given"
@@ -338,4 +338,4 @@ def find_release(number: int) -> Release | None:
 
 def epsilon_spent() -> float:
     """The privacy budget all releases have spent together."""
-    return float(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Release.epsilon), 0))))
+    return float(db.session.scalar(sa.select(sa.func.sum(Release.epsilon))) or 0.0)

@@ -9,6 +9,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
+from typing import Any
 
 # A table cell never describes fewer people than this, whatever the configuration says.
 MIN_CELL_FLOOR = 5
@@ -51,7 +52,7 @@ class Table:
 
     rows: tuple[Hashable, ...]
     cols: tuple[Hashable, ...]
-    cells: Mapping[tuple[Hashable, Hashable], int]
+    cells: Mapping[Any, int]
 
     def value(self, key: Key) -> int:
         kind = key[0]
@@ -63,7 +64,7 @@ class Table:
             return sum(self.cells.get((r, key[1]), 0) for r in self.rows)
         return sum(self.cells.values())
 
-    def keys(self) -> list[Key]:
+    def all_keys(self) -> list[Key]:
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
         keys += [("row", r) for r in self.rows] + [("col", c) for c in self.cols] + [("all",)]
         return keys
@@ -85,7 +86,7 @@ def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
     cell is exposed when the system fixes its value, i.e. its unit vector lies in the row
     space. Exact arithmetic (fractions), reduced row echelon form.
     """
-    unknowns = [key for key in table.keys() if key in set(hidden)]
+    unknowns = [key for key in table.all_keys() if key in set(hidden)]
     index = {key: i for i, key in enumerate(unknowns)}
     matrix: list[list[Fraction]] = []
     for parts, total in table.equations():
@@ -120,7 +121,9 @@ def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
         for other in range(len(matrix)):
             factor = matrix[other][column]
             if other != row and factor != 0:
-                matrix[other] = [a - factor * b for a, b in zip(matrix[other], matrix[row])]
+                matrix[other] = [
+                    a - factor * b for a, b in zip(matrix[other], matrix[row], strict=True)
+                ]
         pivots.append((row, column))
         row += 1
     return pivots
@@ -147,7 +150,7 @@ def suppress(table: Table, k: int, *, forced: Iterable[Key] = ()) -> Suppression
     """
     check_min_cell(k)
     result = Suppression()
-    result.primary = {key for key in table.keys() if 0 < table.value(key) < k}
+    result.primary = {key for key in table.all_keys() if 0 < table.value(key) < k}
     result.secondary = {key for key in forced if key not in result.primary}
     while True:
         exposed = derivable_cells(table, result.hidden)
@@ -194,7 +197,7 @@ def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:
 # Differential privacy budget ------------------------------------------------------------
 
 
-class BudgetSpent(InsightRuleError):
+class BudgetSpentError(InsightRuleError):
     """Making a release would spend more privacy budget than the total allows."""
 
 
@@ -210,7 +213,7 @@ def check_budget(per_release: float, total: float, spent: Iterable[float]) -> fl
     left = remaining_budget(total, spent)
     # A tiny tolerance so ten releases of 0.1 fit a total of 1.0 despite floating point.
     if per_release > left + 1e-9:
-        raise BudgetSpent(
+        raise BudgetSpentError(
             f"The privacy budget is spent: {left:g} of {total:g} is left and a release "
             f"needs {per_release:g}"
         )

@@ -65,7 +65,9 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
     level_numbers = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
     # Every skill, level and status is released, zeros included: leaving a zero out would
     # tell a reader it was zero without any noise.
-    keys = [("level", s.code, lv) for s in shape.skills for lv in level_numbers]
+    keys: list[tuple[str, str, Any]] = [
+        ("level", s.code, lv) for s in shape.skills for lv in level_numbers
+    ]
     keys += [("gap", s.code, st) for s in shape.skills for st in GAP_STATUSES]
     exact = [levels.get((c, v), 0) if m == "level" else gaps.get((c, v), 0) for m, c, v in keys]
     sensitivity = release_sensitivity(budget.max_ratings)
@@ -84,7 +86,7 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
         figures={},
         library_key=f"insight-release-{number}",
     )
-    release.figures = _figures(release, shape, dict(zip(keys, noisy)))
+    release.figures = _figures(release, shape, dict(zip(keys, noisy, strict=False)))
     db.session.add(release)
     db.session.flush()
     record(

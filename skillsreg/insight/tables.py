@@ -84,7 +84,7 @@ def _present(
             if not cell.is_hidden and not total.is_hidden:
                 percent = share(cell.count or 0, total.count or 0)
             cells.append(Cell(cell.count, percent))
-        rows.append(ShownRow(group, group_label(cut, group, shape), cells, total))
+        rows.append(ShownRow(str(group), group_label(cut, str(group), shape), cells, total))
     return ShownTable(
         columns=[(str(col), labels[col]) for col in table.cols],
         rows=rows,
@@ -102,7 +102,7 @@ def protected_tables(
     picture: Picture, shape: VersionShape, skill: str, k: int
 ) -> dict[str, dict[str, ShownTable]]:
     """For one skill, every cut's level and gap tables, suppressed together: {measure: {cut}}."""
-    levels = tuple([*(n for n, _ in shape.levels), NOT_APPLICABLE])
+    levels = (*(n for n, _ in shape.levels), NOT_APPLICABLE)
     result: dict[str, dict[str, ShownTable]] = {}
     for measure, cols, labels in (
         ("levels", levels, level_labels(shape)),
@@ -112,7 +112,7 @@ def protected_tables(
         suppressions = suppress_together(tables, k)
         result[measure] = {
             cut: _present(table, suppression, cut, shape, labels)
-            for cut, table, suppression in zip(CUTS, tables, suppressions)
+            for cut, table, suppression in zip(CUTS, tables, suppressions, strict=False)
         }
     return result
 
