@@ -197,6 +197,7 @@ def register_cli(app: Flask) -> None:
     from skillsreg.core.cli import demo_cli, mail_cli
     from skillsreg.core.jobs.cli import jobs_cli
     from skillsreg.frameworks.cli import frameworks_cli
+    from skillsreg.insight.cli import insight_cli
     from skillsreg.register.cli import data_cli
     from skillsreg.workshops.cli import workshops_cli
 
@@ -207,3 +208,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(workshops_cli)
     app.cli.add_command(data_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(insight_cli)

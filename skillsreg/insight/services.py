@@ -165,3 +165,14 @@ def _publish(release: Release, *, actor: User | None, now: datetime, url_base: s
         actor=actor,
         now=now,
     )
+
+
+def push_release(release: Release, *, actor: User, now: datetime) -> list[Any]:
+    """Queue pushing the release's library document to every enabled publishing target."""
+    from skillsreg.library.publishing import document_by_key, list_targets
+    from skillsreg.library.services import start_push
+
+    document = document_by_key(release.library_key)
+    if document is None:
+        raise InsightError("The release is not in the library, so cannot be pushed")
+    return [start_push(document, target.id, actor=actor, now=now) for target in list_targets()]

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,22 +22,10 @@ from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.insight import action, health, pages, queries, services, trends
 from skillsreg.insight.forms import ReleaseForm, StatisticsChoiceForm
-from skillsreg.insight.rules import check_min_cell, remaining_budget
+from skillsreg.insight.rules import remaining_budget
+from skillsreg.insight.settings import budget, min_cell
 
 bp = Blueprint("insight", __name__)
-
-
-def min_cell() -> int:
-    return check_min_cell(int(current_app.config["INSIGHT_MIN_CELL"]))
-
-
-def budget() -> services.Budget:
-    config = current_app.config
-    return services.Budget(
-        per_release=float(config["INSIGHT_EPSILON_PER_RELEASE"]),
-        total=float(config["INSIGHT_EPSILON_TOTAL"]),
-        max_ratings=int(config["INSIGHT_MAX_RATINGS_PER_PERSON"]),
-    )
 
 
 def _version():
@@ -123,6 +110,7 @@ def make_release():
             release = services.make_release(
                 budget=budget(), actor=current_user, now=utcnow(), url_base=request.host_url[:-1]
             )
+            services.push_release(release, actor=current_user, now=utcnow())
         except DomainError as error:
             add_domain_error(form, error)
         else:
