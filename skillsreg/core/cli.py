@@ -12,6 +12,8 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.demo import DEMO_ACCOUNTS, load_demo_accounts, load_shipped_frameworks
 from skillsreg.core.mail import requeue_pending_mail
 from skillsreg.extensions import db
+from skillsreg.insight.demo import load_demo_community, load_demo_release
+from skillsreg.insight.settings import budget
 from skillsreg.library.demo import load_demo_documents
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
@@ -30,7 +32,11 @@ def load_demo() -> None:
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
+    community = load_demo_community(utcnow())
+    load_demo_release(utcnow(), budget=budget(), url_base=current_app.config["BASE_URL"])
     db.session.commit()
+    if community:
+        click.echo(f"{community} demonstration members with self-assessments added.")
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "
         "waiting for a selection round."
