@@ -52,7 +52,7 @@ def community_rows(
     Ratings sit around what the person's role level expects, shifted by the person's own
     confidence and by how hard the community finds each skill, so gaps vary by skill.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - made-up demonstration data, not secrets
     profiles = _profiles(version)
     skills = list(
         db.session.scalars(
@@ -69,7 +69,7 @@ def community_rows(
         confidence = rng.choice([-1, 0, 0, 0, 1])
         assessments = []
         for round_ in range(2 if rng.random() < 0.2 else 1):
-            ratings = {}
+            ratings: dict[str, int | None] = {}
             for code in dict.fromkeys(wanted):
                 if rng.random() < 0.04:
                     ratings[code] = None  # not applicable
@@ -104,7 +104,7 @@ def insert_community(
 ) -> int:
     """Bulk insert the people, their assessments and ratings; return how many people."""
     password = hash_password(secrets.token_urlsafe(24))  # thrown away: nobody signs in as them
-    rng = random.Random(len(people))
+    rng = random.Random(len(people))  # noqa: S311 - demonstration names
     user_ids = db.session.scalars(
         sa.insert(User).returning(User.id, sort_by_parameter_order=True),
         [

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from fractions import Fraction
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 # A table cell never describes fewer people than this, whatever the configuration says.
 MIN_CELL_FLOOR = 5
@@ -79,54 +81,46 @@ class Table:
         return eqs
 
 
+@lru_cache(maxsize=256)
+def _equation_matrix(rows: tuple, cols: tuple) -> tuple[list[Key], np.ndarray]:
+    """Every key of a table this shape, and one row per equation: +1 parts, -1 the total."""
+    table = Table(rows=rows, cols=cols, cells={})
+    keys = table.all_keys()
+    index = {key: i for i, key in enumerate(keys)}
+    equations = table.equations()
+    matrix = np.zeros((len(equations), len(keys)))
+    for row, (parts, total) in enumerate(equations):
+        for key in parts:
+            matrix[row, index[key]] += 1
+        matrix[row, index[total]] -= 1
+    matrix.flags.writeable = False
+    return keys, matrix
+
+
 def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
     """The hidden cells an attacker can work out exactly from the shown ones (linear algebra).
 
     Every equation of the table becomes a linear equation in the hidden unknowns; a hidden
-    cell is exposed when the system fixes its value, i.e. its unit vector lies in the row
-    space. Exact arithmetic (fractions), reduced row echelon form.
+    cell is exposed when the system fixes its value: when no solution of the homogeneous
+    system (the null space of its matrix) can move it.
     """
-    unknowns = [key for key in table.all_keys() if key in set(hidden)]
-    index = {key: i for i, key in enumerate(unknowns)}
-    matrix: list[list[Fraction]] = []
-    for parts, total in table.equations():
-        row = [Fraction(0)] * len(unknowns)
-        for key in parts:
-            if key in index:
-                row[index[key]] += 1
-        if total in index:
-            row[index[total]] -= 1
-        if any(row):
-            matrix.append(row)
-    pivots = _reduce(matrix, len(unknowns))
-    exposed = set()
-    for row_number, column in pivots:
-        others = [v for j, v in enumerate(matrix[row_number]) if j != column and v != 0]
-        if not others:
-            exposed.add(unknowns[column])
-    return exposed
-
-
-def _reduce(matrix: list[list[Fraction]], width: int) -> list[tuple[int, int]]:
-    """Bring `matrix` to reduced row echelon form in place; return (row, pivot column) pairs."""
-    pivots: list[tuple[int, int]] = []
-    row = 0
-    for column in range(width):
-        found = next((r for r in range(row, len(matrix)) if matrix[r][column] != 0), None)
-        if found is None:
-            continue
-        matrix[row], matrix[found] = matrix[found], matrix[row]
-        lead = matrix[row][column]
-        matrix[row] = [v / lead for v in matrix[row]]
-        for other in range(len(matrix)):
-            factor = matrix[other][column]
-            if other != row and factor != 0:
-                matrix[other] = [
-                    a - factor * b for a, b in zip(matrix[other], matrix[row], strict=True)
-                ]
-        pivots.append((row, column))
-        row += 1
-    return pivots
+    keys, matrix = _equation_matrix(table.rows, table.cols)
+    hidden_set = set(hidden)
+    columns = [i for i, key in enumerate(keys) if key in hidden_set]
+    if not columns:
+        return set()
+    unknowns = [keys[i] for i in columns]
+    system = matrix[:, columns]
+    system = system[np.any(system != 0, axis=1)]
+    if not len(system):
+        return set()
+    _, singular, vt = np.linalg.svd(system)
+    rank = int((singular > 1e-9).sum())
+    null_space = vt[rank:]
+    if not len(null_space):
+        return set(unknowns)
+    moves = np.abs(null_space).max(axis=0)
+    return {key for key, move in zip(unknowns, moves, strict=True) if move < 1e-9}
 
 
 @dataclass
@@ -156,28 +150,37 @@ def suppress(table: Table, k: int, *, forced: Iterable[Key] = ()) -> Suppression
         exposed = derivable_cells(table, result.hidden)
         if not exposed:
             return result
-        result.secondary.add(_complement(table, result.hidden, sorted(exposed, key=repr)[0]))
+        result.secondary.add(_complement(table, result.hidden, exposed))
 
 
-def _complement(table: Table, hidden: set[Key], exposed: Key) -> Key:
-    """The visible count to hide next: the smallest one sharing an equation with `exposed`."""
-    candidates: list[Key] = []
+def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
+    """The visible count to hide next: of those sharing an equation with an exposed one, the
+    one leaving fewest exposed, then inner counts before margins, then the smallest."""
+    candidates: set[Key] = set()
     for parts, total in table.equations():
         members = [*parts, total]
-        if exposed in members:
-            candidates += [key for key in members if key not in hidden]
+        if any(key in exposed for key in members):
+            candidates |= {key for key in members if key not in hidden}
     if not candidates:
-        # Every equation holding it is hidden already; the value leaks through a chain of
+        # Every equation holding them is hidden already; the value leaks through a chain of
         # equations, so break the chain where it touches a visible count.
         for parts, total in table.equations():
             members = [*parts, total]
             if any(key in hidden for key in members):
-                candidates += [key for key in members if key not in hidden]
-    # Prefer interior cells over margins, non-zero over zero (a hidden zero protects less).
-    return min(
+                candidates |= {key for key in members if key not in hidden}
+    ordered = sorted(
         candidates,
         key=lambda key: (key[0] != "cell", table.value(key) == 0, table.value(key), repr(key)),
     )
+    # The first (by preference) that leaves fewer counts exposed; else the one leaving fewest.
+    best, fewest = ordered[0], None
+    for key in ordered:
+        left = len(derivable_cells(table, hidden | {key}))
+        if left < len(exposed):
+            return key
+        if fewest is None or left < fewest:
+            best, fewest = key, left
+    return best
 
 
 def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:
