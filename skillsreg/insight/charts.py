@@ -45,8 +45,10 @@ class Segment:
 
 def _open(chart_id: str, height: int, title: str, description: str) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {WIDTH} '
-        f'{height}" width="100%" role="img" focusable="false" '
+        # Full width on a phone, two thirds of the column from a tablet up (GOV.UK classes).
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart govuk-!-width-two-thirds" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" role="img" focusable="false" '
+        'font-family="GDS Transport, arial, sans-serif" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
