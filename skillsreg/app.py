@@ -111,6 +111,7 @@ def register_models() -> None:
     import skillsreg.insight.models
     import skillsreg.library.models
     import skillsreg.register.models
+    import skillsreg.reviews.models
     import skillsreg.workshops.models
     import skillsreg.workshops.offers.models
     import skillsreg.workshops.selection.models  # noqa: F401
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.insight.views import bp as insight_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
+    from skillsreg.reviews.views import bp as reviews_bp
     from skillsreg.workshops.offers.views import bp as offers_bp
     from skillsreg.workshops.selection.views import bp as selection_bp
     from skillsreg.workshops.views import bp as workshops_bp
@@ -169,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(insight_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(reviews_bp)
 
 
 def register_security_headers(app: Flask) -> None:

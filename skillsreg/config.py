@@ -77,6 +77,9 @@ class Config:
     DEMO_DATA = False
 
     OFFER_EXPIRY_DAYS = _env_int("OFFER_EXPIRY_DAYS", 5)
+    REVIEW_LINK_DAYS = _env_int("REVIEW_LINK_DAYS", 14)
+    REVIEW_REQUESTS_PER_DAY = _env_int("REVIEW_REQUESTS_PER_DAY", 10)
+    RATELIMIT_REVIEW = os.environ.get("RATELIMIT_REVIEW", "5 per minute;30 per hour")
     # The organisers' mailbox: ORGANIZER of calendar invitations, so replies reach people.
     ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "")
     ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Workshop organisers")
@@ -133,6 +136,7 @@ class TestConfig(Config):
     RATELIMIT_SIGN_IN = "1000 per minute"  # tests that check throttling lower it
     RATELIMIT_RESET = "1000 per minute"
     RATELIMIT_CONFIRM = "1000 per minute"
+    RATELIMIT_REVIEW = "1000 per minute"
     REDIS_URL = None
     CACHE_REDIS_URL = None
     CACHE_TYPE = "NullCache"  # ids repeat between tests; tests of the cache give it a real one

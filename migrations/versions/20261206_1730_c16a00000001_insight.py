@@ -1,7 +1,7 @@
 """insight: statistics opt-out and differentially private releases
 
 Revision ID: c16a00000001
-Revises: b11a00000003
+Revises: c15a00000001
 Create Date: 2026-12-06 17:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c16a00000001'
-down_revision = "b11a00000003"
+down_revision = "c15a00000001"
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,10 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     carried_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("assessments.id", ondelete="SET NULL")
     )
+    # A validated assessment: the submitted one whose independent review made it (reviews/).
+    validated_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="SET NULL"), index=True
+    )
     # The rendered PDF profile, shared by every web server; deferred so pages never load it.
     pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     pdf_key: Mapped[str | None] = mapped_column(sa.String(64))
@@ -46,7 +50,20 @@ class Assessment(db.Model):  # type: ignore[name-defined]
 
     user: Mapped[Any] = relationship("User")
     version: Mapped[Any] = relationship("FrameworkVersion")
-    carried_from: Mapped[Assessment | None] = relationship(remote_side=[id])
+    carried_from: Mapped[Assessment | None] = relationship(
+        remote_side=[id], foreign_keys=[carried_from_id]
+    )
+    validated_from: Mapped[Assessment | None] = relationship(
+        remote_side=[id], foreign_keys=[validated_from_id]
+    )
+    # The review that made this validated assessment (skillsreg.reviews.models.Review).
+    review: Mapped[Any] = relationship(
+        "Review",
+        primaryjoin="Review.validated_assessment_id == Assessment.id",
+        foreign_keys="Review.validated_assessment_id",
+        uselist=False,
+        viewonly=True,
+    )
     ratings: Mapped[list[Rating]] = relationship(
         cascade="all, delete-orphan", order_by="Rating.id", back_populates="assessment"
     )
@@ -54,6 +71,36 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     @property
     def is_submitted(self) -> bool:
         return self.status is AssessmentStatus.SUBMITTED
+
+    @property
+    def is_validated(self) -> bool:
+        """Made from an independent review: levels the reviewer confirmed are marked."""
+        return self.validated_from_id is not None and self.review is not None
+
+    @property
+    def reviewer_name(self) -> str | None:
+        return self.review.reviewer_name if self.is_validated else None
+
+    @property
+    def reviewer_job_title(self) -> str | None:
+        return self.review.reviewer_job_title if self.is_validated else None
+
+    @property
+    def reviewer_organisation(self) -> str | None:
+        return self.review.reviewer_organisation if self.is_validated else None
+
+    @property
+    def reviewed_at(self) -> datetime | None:
+        return self.review.responded_at if self.is_validated else None
+
+    @property
+    def validated_at(self) -> datetime | None:
+        """When the member accepted the review and this assessment was made."""
+        return self.submitted_at if self.is_validated else None
+
+    @property
+    def validated_count(self) -> int:
+        return sum(1 for rating in self.ratings if rating.is_validated)
 
     @property
     def rated_count(self) -> int:
@@ -88,6 +135,8 @@ class Rating(db.Model):  # type: ignore[name-defined]
     # The earlier assessment's ratings this one was carried from: [[code, level], ...].
     carried_sources: Mapped[list[Any] | None] = mapped_column(sa.JSON)
     is_extra: Mapped[bool] = mapped_column(default=False)
+    # In a validated assessment: the reviewer gave this same level (agreed, or was accepted).
+    is_validated: Mapped[bool] = mapped_column(default=False)
 
     assessment: Mapped[Assessment] = relationship(back_populates="ratings")
 

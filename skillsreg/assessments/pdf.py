@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
     from weasyprint.text.fonts import FontConfiguration
 
 # Raise when the print templates change, so cached PDFs are rendered again.
-TEMPLATE_REVISION = "3"
+TEMPLATE_REVISION = "4"
 CHART_WIDTH_MM = 40.0  # the widest category's bar; others are in proportion
 STYLESHEET = ROOT / "templates" / "pdf" / "profile.css"
 STATUS_LABELS = {
@@ -62,6 +62,22 @@ def profile_context(view: queries.AssessmentView, *, version_url: str) -> dict[s
         "version_url": version_url,
         "categories": categories,
         "total": _counts(view.summary.total),
+        "validation": _validation(assessment),
+    }
+
+
+def _validation(assessment: Assessment) -> dict[str, Any] | None:
+    """Who reviewed a validated assessment, and when; None for a self-assessment."""
+    if not assessment.is_validated:
+        return None
+    return {
+        "reviewer_name": assessment.reviewer_name,
+        "reviewer_job_title": assessment.reviewer_job_title,
+        "reviewer_organisation": assessment.reviewer_organisation,
+        "reviewed_on": long_date(assessment.reviewed_at),
+        "validated_on": long_date(assessment.validated_at),
+        "validated": assessment.validated_count,
+        "rated": len(assessment.ratings),
     }
 
 
@@ -86,6 +102,7 @@ def _skill(row: queries.SkillRow) -> dict[str, Any]:
         "level_name": row.level_name or "Not applicable",
         "descriptor": row.descriptor,
         "evidence": rating.evidence if rating else "",
+        "validated": bool(rating and rating.is_validated),
         "expected": row.expected,
         "expected_name": row.expected_name,
         "status": row.gap.status,
@@ -158,7 +175,7 @@ def cache_key(assessment: Assessment) -> str:
     """What a cached PDF depends on: the frozen assessment and how its owner is named."""
     user = assessment.user
     parts = [TEMPLATE_REVISION, str(assessment.id), str(assessment.submitted_at)]
-    parts += [user.name, user.organisation]
+    parts += [user.name, user.organisation, assessment.reviewer_name or ""]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

@@ -15,6 +15,7 @@ from skillsreg.extensions import db
 from skillsreg.insight.demo import load_demo_community, load_demo_release
 from skillsreg.insight.settings import budget
 from skillsreg.library.demo import load_demo_documents
+from skillsreg.reviews.demo import load_demo_reviews
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
 demo_cli = AppGroup("demo", help="Demonstration data for development.")
@@ -32,6 +33,7 @@ def load_demo() -> None:
     load_demo_workshops(utcnow())
     round_tables = load_demo_round_tables(utcnow())
     load_demo_documents(utcnow(), base_url=current_app.config["BASE_URL"])
+    load_demo_reviews(utcnow())
     community = load_demo_community(utcnow())
     load_demo_release(utcnow(), budget=budget(), url_base=current_app.config["BASE_URL"])
     db.session.commit()

@@ -16,7 +16,7 @@ from skillsreg.frameworks.models import FrameworkVersion
 from skillsreg.insight import queries
 from skillsreg.insight.charts import Segment, bar_chart, share_chart
 from skillsreg.insight.models import Release
-from skillsreg.insight.rules import GAP_STATUSES, share
+from skillsreg.insight.rules import GAP_STATUSES, Table, share, suppress_together
 from skillsreg.insight.tables import (
     GAP_LABELS,
     CategorySummary,
@@ -25,6 +25,7 @@ from skillsreg.insight.tables import (
     SkillSummary,
     category_summaries,
     level_labels,
+    present_table,
     protected_tables,
     skill_summaries,
 )
@@ -112,6 +113,8 @@ class SkillView:
     gaps: ShownTable
     level_chart: Markup
     gap_chart: Markup
+    validated: ShownTable
+    validated_chart: Markup
 
 
 def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillView | None:
@@ -126,8 +129,9 @@ def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillV
     )
     levels, gaps = tables["levels"][cut], tables["gaps"][cut]
     level_rows = [
-        (label, cell.count) for (_, label), cell in zip(levels.columns, levels.totals, strict=False)
+        (label, cell.count) for (_, label), cell in zip(levels.columns, levels.totals, strict=True)
     ]
+    validated = validated_table(version.id, code, shape, k)
     return SkillView(
         code=code,
         name=skill.name,
@@ -135,12 +139,34 @@ def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillV
         levels=levels,
         gaps=gaps,
         level_chart=bar_chart("chart-levels", f"How people rate {skill.name}", level_rows),
+        validated=validated,
+        validated_chart=bar_chart(
+            "chart-validated",
+            f"Levels of {skill.name} validated by an independent review",
+            [
+                (label, cell.count)
+                for (_, label), cell in zip(validated.columns, validated.totals, strict=True)
+            ],
+        ),
         gap_chart=share_chart(
             "chart-gaps",
             f"{skill.name} against expectations, by {queries.CUTS[cut].lower()}",
             [(row.label, gap_segments(row.cells)) for row in gaps.rows],
         ),
     )
+
+
+def validated_table(version_id: int, code: str, shape: Any, k: int) -> ShownTable:
+    """Validated levels of one skill for everyone, protected like every other count."""
+    counts = {
+        ("all", lv): n
+        for (skill, lv), n in queries.validated_counts(version_id).items()
+        if skill == code
+    }
+    cols = tuple(n for n, _ in shape.levels)
+    table = Table(rows=("all",) if counts else (), cols=cols, cells=counts)
+    suppression = suppress_together([table], k)[0]
+    return present_table(table, suppression, "all", shape, level_labels(shape))
 
 
 @dataclass(frozen=True)

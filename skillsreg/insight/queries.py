@@ -48,8 +48,12 @@ def latest_published_version() -> FrameworkVersion | None:
     )
 
 
-def counted_assessments(version_id: int) -> sa.Subquery:
-    """One row per counted person: their latest submitted assessment of the version."""
+def counted_assessments(version_id: int, *, validated: bool = False) -> sa.Subquery:
+    """One row per counted person: their latest submitted assessment of the version.
+
+    Self-ratings come from the member's own assessments; `validated` counts instead the
+    assessments an independent review validated (reviews/), which are kept apart.
+    """
     ranked = (
         sa.select(
             Assessment.id.label("assessment_id"),
@@ -70,6 +74,9 @@ def counted_assessments(version_id: int) -> sa.Subquery:
         .where(
             Assessment.version_id == version_id,
             Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.validated_from_id.is_not(None)
+            if validated
+            else Assessment.validated_from_id.is_(None),
             User.email_confirmed_at.is_not(None),
             User.erased_at.is_(None),
             User.is_statistics_opt_out.is_(False),
@@ -77,6 +84,18 @@ def counted_assessments(version_id: int) -> sa.Subquery:
         .subquery()
     )
     return sa.select(ranked).where(ranked.c.newest == 1).subquery("counted")
+
+
+def validated_counts(version_id: int) -> dict[tuple[str, int], int]:
+    """(skill, level) -> people whose latest validated assessment has that level validated."""
+    counted = counted_assessments(version_id, validated=True)
+    rows = db.session.execute(
+        sa.select(Rating.skill_code, Rating.level, sa.func.count())
+        .join(counted, counted.c.assessment_id == Rating.assessment_id)
+        .where(Rating.is_validated.is_(True), Rating.level.is_not(None))
+        .group_by(Rating.skill_code, Rating.level)
+    )
+    return {(skill, level or 0): n for skill, level, n in rows}
 
 
 def _cut_column(counted: sa.Subquery, cut: str) -> sa.ColumnElement[str]:

@@ -71,7 +71,7 @@ def _shown(table: Table, suppression: Suppression, key: Key) -> Cell:
     return Cell(None) if key in suppression.hidden else Cell(table.value(key))
 
 
-def _present(
+def present_table(
     table: Table, suppression: Suppression, cut: str, shape: VersionShape, labels: dict
 ) -> ShownTable:
     rows = []
@@ -111,7 +111,7 @@ def protected_tables(
         tables = [_table(picture, cut, skill, measure, cols) for cut in CUTS]
         suppressions = suppress_together(tables, k)
         result[measure] = {
-            cut: _present(table, suppression, cut, shape, labels)
+            cut: present_table(table, suppression, cut, shape, labels)
             for cut, table, suppression in zip(CUTS, tables, suppressions, strict=False)
         }
     return result
@@ -167,6 +167,6 @@ def category_summaries(
     for code, name in shape.categories:
         cells = {("all", st): n for (cat, st), n in counts.items() if cat == code}
         table = Table(rows=("all",), cols=GAP_STATUSES, cells=cells)
-        shown = _present(table, suppress_together([table], k)[0], "all", shape, GAP_LABELS)
+        shown = present_table(table, suppress_together([table], k)[0], "all", shape, GAP_LABELS)
         result.append(CategorySummary(code, name, shown))
     return result

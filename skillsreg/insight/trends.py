@@ -51,6 +51,7 @@ def quarters(version_id: int, k: int) -> list[Quarter]:
         .where(
             Assessment.version_id == version_id,
             Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.validated_from_id.is_(None),  # self-ratings; validated ones apart
             User.email_confirmed_at.is_not(None),
             User.erased_at.is_(None),
             User.is_statistics_opt_out.is_(False),

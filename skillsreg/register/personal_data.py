@@ -25,6 +25,8 @@ from skillsreg.library.publishing import withdraw_document, withdraw_pushed
 from skillsreg.library.services import push_key
 from skillsreg.register.models import ConsentWording, RegisterSnapshot
 from skillsreg.register.services import withdraw_all_consent
+from skillsreg.reviews.models import ReviewItem
+from skillsreg.reviews.services import erase_reviews_of
 from skillsreg.workshops.models import Choice, ExpressionOfInterest, Workshop
 from skillsreg.workshops.offers.models import Offer
 from skillsreg.workshops.selection.models import SelectionRun, round_workshops
@@ -75,6 +77,11 @@ USER_TABLES: dict[str, Holding] = {
     "selection_runs": Holding("selection_runs", "kept; the organiser is blanked"),
     "selection_locks": Holding("selection_locks", "kept: ids only"),
     "jobs": Holding("jobs_started", "kept; who started it is blanked"),
+    "assessment_reviews": Holding(
+        "reviews",
+        "reviews of your assessments deleted, with the reviewer's details and the emails that "
+        "named you; reviews you gave as an organiser kept with your name blanked",
+    ),
 }
 
 
@@ -118,6 +125,7 @@ def personal_data(user: User) -> dict[str, Any]:
     _add_wordings(data["consents"])
     _add_wordings(data["consent_events"])
     _add_ratings(data["assessments"])
+    _add_review_items(data["reviews"])
     _add_choices(data["expressions_of_interest"])
     _add_snapshots(data["register_snapshots_listing_you"])
     data["offers"] = _offers(user)
@@ -144,6 +152,14 @@ def _add_ratings(rows: list[dict[str, Any]]) -> None:
         by_assessment[rating.assessment_id].append(_row(rating))
     for row in rows:
         row["ratings"] = by_assessment[row["id"]]
+
+
+def _add_review_items(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        items = db.session.scalars(
+            sa.select(ReviewItem).where(ReviewItem.review_id == row["id"]).order_by(ReviewItem.id)
+        )
+        row["items"] = [_row(item) for item in items]
 
 
 def _add_choices(rows: list[dict[str, Any]]) -> None:
@@ -238,6 +254,7 @@ def erase_account(
     db.session.execute(
         sa.delete(EmailConfirmationToken).where(EmailConfirmationToken.user_id == user.id)
     )
+    erase_reviews_of(user)
     for assessment in db.session.scalars(
         sa.select(Assessment).where(Assessment.user_id == user.id)
     ):

@@ -130,3 +130,25 @@ def test_release_counts_limit_each_persons_contribution(create_user, version):
 
     assert sum(levels.values()) == 2
     assert len(assessment.ratings) > 2
+
+
+def test_validated_levels_are_counted_apart_from_self_ratings(member, version):
+    from skillsreg.reviews import services as review_services
+    from tests.reviews.helpers import RITA, agree_all, ask
+
+    own = assess(member, version, 3)
+    review, _token = ask(own, member)
+    review_services.give_review(
+        review, answers=agree_all(own), reviewer=RITA, now=utcnow(), link="L"
+    )
+    validated = review_services.accept_review(review, member=member, accepted=[], now=utcnow())
+    _db.session.flush()
+    skill = profile_skill(own)
+    level = own.rating_for(skill).level
+
+    picture = queries.skills_picture(version.id)
+
+    assert picture.people == 1
+    assert picture.level_counts("all", skill) == {("all", level): 1}
+    assert validated.validated_from_id == own.id
+    assert queries.validated_counts(version.id)[(skill, level)] == 1

@@ -19,6 +19,7 @@ from skillsreg.frameworks import services as frameworks
 from skillsreg.register import services as register
 from skillsreg.register.models import RegisterSnapshot
 from skillsreg.register.rules import Population, PopulationSpec
+from skillsreg.reviews import services as reviews
 from skillsreg.workshops import services as workshops
 from skillsreg.workshops.selection import services as selection
 from tests.assessments.test_services import import_version, start
@@ -35,6 +36,9 @@ WORDS = {
     "access_needs": "Zelda access needs: a hearing loop 0d9e",
     "comment": "Zelda consultation comment on the draft e8f1",
     "new_email": "zelda.moving.on.3f9b@example.gov.uk",
+    "reviewer_name": "Rhoda Reviewerton 2c4d",
+    "reviewer_email": "rhoda.reviewer.5a1b@example.org",
+    "review_comment": "Rhoda comment on the content work 6e2a",
 }
 
 
@@ -71,6 +75,7 @@ def member_who_did_everything(create_user: Callable[..., User], organiser: User)
     )
     assessments.submit_assessment(sent, now=now)
     token = assessments.create_share_link(sent, now=now)
+    _reviewed(person, sent, now=now)
 
     day = now.date() + timedelta(days=20)
     workshop = workshops.create_workshop(
@@ -120,6 +125,21 @@ def member_who_did_everything(create_user: Callable[..., User], organiser: User)
     )  # fmt: skip
     db.session.commit()
     return Everything(person, snapshot, token, version, workshop)
+
+
+def _reviewed(person: User, assessment: Any, *, now: Any) -> None:
+    """A reviewer (no account) is asked, and reviews the assessment, disagreeing once."""
+    review = reviews.request_review(
+        assessment, member=person, name=WORDS["reviewer_name"], email=WORDS["reviewer_email"],
+        relationship="peer", message="", now=now, link=lambda t: f"/g/{t}",
+        decline_link=lambda t: f"/d/{t}", days=14, per_day=10,
+    )  # fmt: skip
+    answers: dict[str, tuple[str | None, str]] = {
+        r.skill_code: ("agree", "") for r in assessment.ratings
+    }
+    answers[assessment.ratings[0].skill_code] = ("3", WORDS["review_comment"])
+    reviewer = reviews.Reviewer(WORDS["reviewer_name"], "Peer reviewer", "Reviewer Trust")
+    reviews.give_review(review, answers=answers, reviewer=reviewer, now=now, link="/reviews/1")
 
 
 def text_values(connection: sa.Connection) -> list[tuple[str, str, str]]:

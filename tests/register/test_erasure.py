@@ -43,6 +43,9 @@ def test_the_person_did_everything_before_erasure(db, create_user, organiser):
         ("framework_comments", "comment"),
         ("register_snapshot_files", "name"),
         ("library_files", "name"),
+        ("assessment_reviews", "reviewer_name"),
+        ("assessment_review_items", "review_comment"),
+        ("outbox_messages", "reviewer_email"),
     ]:
         assert expected in found, expected
 

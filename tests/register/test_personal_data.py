@@ -197,6 +197,10 @@ def test_the_export_holds_every_row_that_refers_to_the_person(db, create_user, o
     assert {e["wording_version"] for e in data["consent_events"]} == {1}
     assert "share_token_hash" not in assessment
     assert "token_hash" not in offer
+    [review] = data["reviews"]
+    assert (review["reviewer_name"], review["status"]) == (WORDS["reviewer_name"], "given")
+    assert WORDS["review_comment"] in {item["comment"] for item in review["items"]}
+    assert "token_hash" not in review
 
 
 def test_the_data_page_lists_what_the_download_holds(client, login_as, member):

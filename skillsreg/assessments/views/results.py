@@ -61,6 +61,9 @@ def show_shared_with_organisers(assessment_id: int):
         title=f"Skills profile of {assessment.user.name}",
         view=view,
         pdf_url=url_for("assessments.download_pdf", assessment_id=assessment.id),
+        review_url=None
+        if assessment.validated_from_id
+        else url_for("reviews.give_organiser_review", assessment_id=assessment.id),
     )
 
 
