@@ -154,8 +154,11 @@ def _publish(release: Release, *, actor: User | None, now: datetime, url_base: s
         key=release.library_key,
         title=release.title,
         summary=(
-            f"Noisy counts of how members rate themselves against framework version "
-            f"{release.version.number}; privacy budget epsilon {release.epsilon:g}."
+            f"Noisy counts of how members of the community rate themselves against framework "
+            f"version {release.version.number}: for each skill, people at each level and "
+            f"people below, meeting or above what their role level expects. Differentially "
+            f"private (discrete Laplace noise, epsilon {release.epsilon:g}); see the "
+            f"methodology at {url_base}/insight/methodology."
         ),
         tags=["open-data", "skills-insight"],
         files=[

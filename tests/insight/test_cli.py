@@ -52,3 +52,6 @@ def test_a_release_by_an_organiser_is_pushed_to_ckan_by_the_queue(
     names = {resource["name"] for resource in dataset["resources"]}
     assert "community-skills-release-1.csv-metadata.json" in names
     assert portal.file("skills-insight-release-1", "community-skills-release-1.csv")
+    assert "Differentially private" in dataset["notes"]
+    described = {resource["name"]: resource["description"] for resource in dataset["resources"]}
+    assert described["community-skills-release-1.csv"] == "The data as CSV"
