@@ -117,10 +117,6 @@ class Review(db.Model):  # type: ignore[name-defined]
     def is_expired(self, now: datetime) -> bool:
         return self.status is ReviewStatus.REQUESTED and self.expires_at <= now
 
-    @property
-    def is_by_organiser(self) -> bool:
-        return self.reviewer_user_id is not None
-
     def item_for(self, code: str) -> ReviewItem | None:
         return next((item for item in self.items if item.skill_code == code), None)
 

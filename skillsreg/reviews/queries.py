@@ -14,7 +14,7 @@ from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.assessments.queries import AssessmentView, SkillRow, assessment_view
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, ScaleLevel, Skill
-from skillsreg.reviews.models import Review, ReviewItem, ReviewStatus, hash_token
+from skillsreg.reviews.models import Review, ReviewItem, hash_token
 
 
 @dataclass(frozen=True)
@@ -176,10 +176,6 @@ def requests_since(member: User, since: datetime) -> int:
         )
         or 0
     )
-
-
-def open_statuses() -> tuple[ReviewStatus, ...]:
-    return (ReviewStatus.REQUESTED, ReviewStatus.GIVEN)
 
 
 @dataclass(frozen=True)

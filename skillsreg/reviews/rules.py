@@ -97,8 +97,3 @@ def validated_ratings(
         else:
             result.append(ResultRating(code, level, False))
     return result
-
-
-def differing(reviewed: Mapping[str, ReviewedSkill]) -> list[str]:
-    """The skills where the reviewer proposed another level: the member's choices to make."""
-    return [code for code, answer in reviewed.items() if not answer.agrees]

@@ -22,8 +22,14 @@ SUBMITTED_PAGES = {
     "assessments.show_confirmation",
     "assessments.download_pdf",
     "assessments.share_assessment",
+    "reviews.request_review",
+    "reviews.give_organiser_review",
 }
-ORGANISER_PAGES = {"assessments.show_shared_with_organisers", "assessments.download_pdf"}
+ORGANISER_PAGES = {
+    "assessments.show_shared_with_organisers",
+    "assessments.download_pdf",
+    "reviews.give_organiser_review",
+}
 
 
 @pytest.mark.parametrize(
@@ -116,7 +122,10 @@ def _allowed(actor: str, endpoint: str, target: str, *, shared: bool) -> bool:
         return actor == "owner" and endpoint not in owners
     if target == "submitted":
         if actor == "owner":
-            return endpoint not in {"assessments.show_shared_with_organisers"}
+            return endpoint not in {
+                "assessments.show_shared_with_organisers",
+                "reviews.give_organiser_review",
+            }
         return actor in ("organiser", "administrator") and shared and endpoint in ORGANISER_PAGES
     return False
 

@@ -8,7 +8,6 @@ from skillsreg.reviews.rules import (
     AnswerError,
     Level,
     ReviewedSkill,
-    differing,
     read_answer,
     validated_ratings,
 )
@@ -72,7 +71,3 @@ def test_validated_ratings_take_agreed_and_accepted_levels_only():
         ("C", Level.na(), False),
         ("D", Level(4), False),  # not reviewed: accepting it means nothing
     ]
-
-
-def test_differing_lists_the_skills_to_decide():
-    assert differing(_reviewed(A=None, B=Level(3), C=Level(1))) == ["B", "C"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -298,3 +299,17 @@ def test_the_history_marks_a_validated_assessment(client, login_as, member, asse
     tags = [tag.get_text(" ", strip=True) for tag in page.select(".govuk-tag")]
     assert any(tag.startswith("Validated ") for tag in tags), tags
     assert page.find("a", href="/reviews")
+
+
+def test_an_expired_link_says_so_and_accepts_nothing(client, member, assessment):
+    review, token = ask(assessment, member, now=utcnow() - timedelta(days=15), days=14)
+    _db.session.commit()
+
+    page = check_page(client.get(f"/reviews/respond/{token}"), status=410)
+    posted = client.post(f"/reviews/respond/{token}", data=_review_form(assessment))
+
+    assert "This link no longer works" in page.h1.get_text()
+    assert posted.status_code == 410
+    _db.session.refresh(review)
+    assert review.status is ReviewStatus.REQUESTED
+    assert review.is_expired(utcnow())
