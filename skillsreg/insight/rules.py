@@ -9,9 +9,11 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 # A table cell never describes fewer people than this, whatever the configuration says.
 MIN_CELL_FLOOR = 5
@@ -84,6 +86,8 @@ class Table:
 @lru_cache(maxsize=256)
 def _equation_matrix(rows: tuple, cols: tuple) -> tuple[list[Key], np.ndarray]:
     """Every key of a table this shape, and one row per equation: +1 parts, -1 the total."""
+    import numpy as np  # only when a table is protected: `flask --help` stays light
+
     table = Table(rows=rows, cols=cols, cells={})
     keys = table.all_keys()
     index = {key: i for i, key in enumerate(keys)}
@@ -104,6 +108,8 @@ def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
     cell is exposed when the system fixes its value: when no solution of the homogeneous
     system (the null space of its matrix) can move it.
     """
+    import numpy as np
+
     keys, matrix = _equation_matrix(table.rows, table.cols)
     hidden_set = set(hidden)
     columns = [i for i, key in enumerate(keys) if key in hidden_set]
