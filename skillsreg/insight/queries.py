@@ -145,30 +145,32 @@ class Picture:
 
 
 def skills_picture(version_id: int) -> Picture:
-    """Count, in SQL, how the counted people rate each skill, every way the picture is cut.
-
-    One GROUP BY per cut gives both measures: people per level and, for skills their role
-    level expects, per gap status; the two are then read off those few aggregate rows.
-    """
+    """Count, in SQL, how the counted people rate each skill, every way the picture is cut."""
     counted = counted_assessments(version_id)
     people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
     picture = Picture(version_id=version_id, people=people)
     expected = _expected(version_id)
     level = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level)
     status = sa.case(
-        (expected.c.expected.is_(None), None),
-        (Rating.level.is_(None), None),
         (Rating.level < expected.c.expected, "below"),
         (Rating.level == expected.c.expected, "meets"),
         else_="above",
     )
     for cut in CUTS:
         group = _cut_column(counted, cut).label("grp")
-        rows = db.session.execute(
-            sa.select(group, Rating.skill_code, level, status, sa.func.count())
+        level_rows = db.session.execute(
+            sa.select(group, Rating.skill_code, level.label("lvl"), sa.func.count())
             .select_from(counted)
             .join(Rating, Rating.assessment_id == counted.c.assessment_id)
-            .outerjoin(
+            .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
+            .group_by(group, Rating.skill_code, level)
+        )
+        picture.levels[cut] = {(_text(g), s, int(lv)): n for g, s, lv, n in level_rows}
+        gap_rows = db.session.execute(
+            sa.select(group, Rating.skill_code, status.label("status"), sa.func.count())
+            .select_from(counted)
+            .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+            .join(
                 expected,
                 sa.and_(
                     expected.c.role_code == counted.c.role_code,
@@ -176,18 +178,12 @@ def skills_picture(version_id: int) -> Picture:
                     expected.c.skill_code == Rating.skill_code,
                 ),
             )
-            .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
-            .group_by(group, Rating.skill_code, level, status)
-        ).all()
-        levels: dict[tuple[str, str, int], int] = {}
-        gaps: dict[tuple[str, str, str], int] = {}
-        for g, skill, lv, st, n in rows:
-            key = _text(g)
-            levels[(key, skill, int(lv))] = levels.get((key, skill, int(lv)), 0) + n
-            if st is not None:
-                gaps[(key, skill, st)] = gaps.get((key, skill, st), 0) + n
-        picture.levels[cut], picture.gaps[cut] = levels, gaps
-        picture.groups[cut] = sorted({key for key, _, _ in levels})
+            .where(Rating.level.is_not(None))
+            .group_by(group, Rating.skill_code, status)
+        )
+        picture.gaps[cut] = {(_text(g), s, st): n for g, s, st, n in gap_rows}
+        group_rows = db.session.execute(sa.select(group).select_from(counted).distinct())
+        picture.groups[cut] = sorted(_text(g) for (g,) in group_rows)
     return picture
 
 
