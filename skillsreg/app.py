@@ -178,6 +178,7 @@ def register_models() -> None:
     import skillsreg.development.models
     import skillsreg.development.reminders.models
     import skillsreg.frameworks.models
+    import skillsreg.insight.models
     import skillsreg.library.models
     import skillsreg.register.models
     import skillsreg.reviews.models
@@ -225,6 +226,7 @@ def register_blueprints(app: Flask) -> None:
     from skillsreg.frameworks.views import bp as frameworks_bp
     from skillsreg.frameworks.views.case import case_bp
     from skillsreg.home.views import bp as home_bp
+    from skillsreg.insight.views import bp as insight_bp
     from skillsreg.library.views import bp as library_bp
     from skillsreg.register.views import bp as register_bp
     from skillsreg.reviews.views import bp as reviews_bp
@@ -245,6 +247,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(development_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(insight_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(credentials_bp)
@@ -312,6 +315,7 @@ COMMAND_GROUPS = (
         "Development reminder emails.",
         True,
     ),
+    ("insight", "skillsreg.insight.cli:insight_cli", "Community skills insight releases.", True),
 )
 
 

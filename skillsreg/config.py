@@ -104,6 +104,12 @@ class Config:
     JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 10)  # seconds; doubled after each failure
     JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
     FRAMEWORK_IMPORT_QUEUE_KB = _env_int("FRAMEWORK_IMPORT_QUEUE_KB", 256)
+    # Community insight: smallest group a count may describe (never under 5), and the
+    # differential privacy budget of each public release and of all releases together.
+    INSIGHT_MIN_CELL = _env_int("INSIGHT_MIN_CELL", 10)
+    INSIGHT_EPSILON_PER_RELEASE = float(os.environ.get("INSIGHT_EPSILON_PER_RELEASE") or 2.0)
+    INSIGHT_EPSILON_TOTAL = float(os.environ.get("INSIGHT_EPSILON_TOTAL") or 6.0)
+    INSIGHT_MAX_RATINGS_PER_PERSON = _env_int("INSIGHT_MAX_RATINGS_PER_PERSON", 12)
 
     # Open Badges credentials: a JWK set (JSON) or the path of a JWKS or PEM file; never the DB.
     CREDENTIALS_SIGNING_KEYS = os.environ.get("CREDENTIALS_SIGNING_KEYS") or None

@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
     login_id: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_login_id)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The person asked to be left out of the community's skills statistics.
+    is_statistics_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]

@@ -15,6 +15,8 @@ from skillsreg.credentials.demo import load_demo_credentials
 from skillsreg.development.cpd.demo import load_demo_cpd_record
 from skillsreg.development.demo import load_demo_plan
 from skillsreg.extensions import db
+from skillsreg.insight.demo import load_demo_community, load_demo_release
+from skillsreg.insight.settings import budget
 from skillsreg.library.demo import load_demo_documents
 from skillsreg.reviews.demo import load_demo_reviews
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
@@ -38,7 +40,11 @@ def load_demo() -> None:
     load_demo_credentials(utcnow(), config=current_app.config)
     load_demo_plan(utcnow())
     load_demo_cpd_record(utcnow())
+    community = load_demo_community(utcnow())
+    load_demo_release(utcnow(), budget=budget(), url_base=current_app.config["BASE_URL"])
     db.session.commit()
+    if community:
+        click.echo(f"{community} demonstration members with self-assessments added.")
     click.echo(
         f"Demo workshops loaded; {len(round_tables)} closed round tables have applicants "
         "waiting for a selection round."

@@ -42,6 +42,7 @@ class PublishedFile:
     name: str
     media_type: str
     content: bytes
+    description: str = ""
 
 
 KIND_BY_KEY_PREFIX = {
@@ -238,7 +239,12 @@ def live_push(target_id: int, key: str) -> Push | None:
 
 
 def _remote(files: Sequence[PublishedFile]) -> list[RemoteFile]:
-    return [RemoteFile(name=f.name, media_type=f.media_type, content=f.content) for f in files]
+    return [
+        RemoteFile(
+            name=f.name, media_type=f.media_type, content=f.content, description=f.description
+        )
+        for f in files
+    ]
 
 
 def _record_push(push: Push, actor: User | None) -> Push:
@@ -265,6 +271,7 @@ def push_to_target(
     files: Sequence[PublishedFile],
     actor: User,
     now: datetime,
+    notes: str = "",
 ) -> Push:
     """Push a publication's files to a target; the same content again changes nothing.
 
@@ -288,7 +295,7 @@ def push_to_target(
         return _record_push(push, actor)
     try:
         with client_for(target) as client:
-            push.remote_urls = client.put_files(key, title, _remote(files))
+            push.remote_urls = client.put_files(key, title, _remote(files), notes=notes)
             if live is not None and live.status is PushStatus.OK:
                 client.remove_files(key, [name for name in live.file_names if name not in names])
     except TargetError as error:

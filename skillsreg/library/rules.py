@@ -360,3 +360,16 @@ def served_media_type(media_type: str) -> str:
     if base not in SERVED_AS_IS:
         return "application/octet-stream"
     return f"{base}; charset=utf-8" if base.startswith("text/") else base
+
+
+FILE_DESCRIPTIONS = {
+    "text/csv": "The data as CSV",
+    "application/csvm+json": "CSV on the Web metadata: what each column of the CSV means",
+    "application/json": "The data as JSON",
+    "application/pdf": "A PDF document",
+}
+
+
+def describe_file(name: str, media_type: str) -> str:
+    """A short description of a published file, for catalogues such as CKAN."""
+    return FILE_DESCRIPTIONS.get(media_type.split(";")[0].strip(), name)

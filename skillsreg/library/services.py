@@ -33,6 +33,7 @@ from skillsreg.library.rules import (
     ArchiveLimits,
     UploadRejectedError,
     check_upload,
+    describe_file,
     secret_env_problem,
 )
 from skillsreg.library.targets import TargetError, client_for
@@ -236,11 +237,22 @@ def push_document(document: Document, target_id: int, *, actor: User, now: datet
     if version is None:
         raise PublishingError("This document has no files to push")
     files = [
-        PublishedFile(name=f.name, media_type=f.media_type, content=f.content or b"")
+        PublishedFile(
+            name=f.name,
+            media_type=f.media_type,
+            content=f.content or b"",
+            description=describe_file(f.name, f.media_type),
+        )
         for f in version.files
     ]
     return push_to_target(
-        target_id, key=push_key(document), title=document.title, files=files, actor=actor, now=now
+        target_id,
+        key=push_key(document),
+        title=document.title,
+        files=files,
+        actor=actor,
+        now=now,
+        notes=document.summary,
     )
 
 

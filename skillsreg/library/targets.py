@@ -39,13 +39,16 @@ class RemoteFile:
     name: str
     media_type: str
     content: bytes
+    description: str = ""
 
 
 class TargetClient(Protocol):
     def check(self) -> str:
         """Check the target answers and accepts the credentials; say what was found."""
 
-    def put_files(self, key: str, title: str | None, files: Sequence[RemoteFile]) -> list[str]:
+    def put_files(
+        self, key: str, title: str | None, files: Sequence[RemoteFile], notes: str = ""
+    ) -> list[str]:
         """Create or replace these files of a publication; return their addresses."""
 
     def remove_files(self, key: str, names: Sequence[str]) -> None:
@@ -148,7 +151,9 @@ class WebDavClient:
                 raise TargetError(f"The WebDAV server could not create {url}: a parent is missing")
             raise TargetError(f"The WebDAV server could not create {url}: HTTP {status}")
 
-    def put_files(self, key: str, title: str | None, files: Sequence[RemoteFile]) -> list[str]:
+    def put_files(
+        self, key: str, title: str | None, files: Sequence[RemoteFile], notes: str = ""
+    ) -> list[str]:
         parts = [*self.folder, key]
         urls = [self._url([*parts, file.name]) for file in files]  # refuse bad names up front
         self._make_folders(parts)
@@ -226,17 +231,27 @@ class CkanClient:
         version = status.get("ckan_version", "unknown") if isinstance(status, dict) else "unknown"
         return f"Connected: CKAN {version} at {self.base}"
 
-    def put_files(self, key: str, title: str | None, files: Sequence[RemoteFile]) -> list[str]:
+    def put_files(
+        self, key: str, title: str | None, files: Sequence[RemoteFile], notes: str = ""
+    ) -> list[str]:
         name = dataset_name(self.prefix, key)
         dataset = self._dataset(key)
         try:
             if dataset is None:
                 extra = {"owner_org": self.organisation} if self.organisation else {}
+                if notes:
+                    extra["notes"] = notes
                 dataset = self._call(
                     "package_create", {"name": name, "title": title or key, **extra}
                 )
-            elif title and dataset.get("title") != title:
-                dataset = self._call("package_update", {**dataset, "title": title})
+            elif (title and dataset.get("title") != title) or (
+                notes and dataset.get("notes") != notes
+            ):
+                wanted = {
+                    "title": title or dataset.get("title"),
+                    "notes": notes or dataset.get("notes"),
+                }
+                dataset = self._call("package_update", {**dataset, **wanted})
         except ckanapi.NotFound:
             raise TargetError(
                 f"The CKAN portal lost the dataset {name} while updating it"
@@ -246,6 +261,8 @@ class CkanClient:
         for file in files:
             upload = {"upload": (file.name, io.BytesIO(file.content), file.media_type)}
             fields = {"name": file.name, "format": _format(file.name), "mimetype": file.media_type}
+            if file.description:
+                fields["description"] = file.description
             try:
                 if file.name in existing:
                     resource = self._call(

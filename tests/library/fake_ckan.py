@@ -167,6 +167,7 @@ class FakeCkan:
             "name": data.get("name", ""),
             "format": data.get("format", ""),
             "mimetype": data.get("mimetype", ""),
+            "description": data.get("description", ""),
             "url": data.get("url", ""),
             "created": _now(),
         }
@@ -176,7 +177,7 @@ class FakeCkan:
 
     def resource_update(self, data: dict[str, Any], files: dict[str, Any]) -> Any:
         dataset, resource = self._resource(data.get("id", ""))
-        for field in ("name", "format", "mimetype", "url"):
+        for field in ("name", "format", "mimetype", "description", "url"):
             if field in data:
                 resource[field] = data[field]
         self._store(resource, dataset, files)

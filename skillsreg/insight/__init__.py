@@ -1,0 +1,1 @@
+"""Community skills insight: the community's skills, published without exposing anyone."""

@@ -1,0 +1,360 @@
+"""The community's skills picture, counted in the database (GROUP BY and window functions).
+
+Who counts: the latest submitted assessment, against the version asked about, of each
+confirmed member who has not erased their account nor opted out of statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
+from skillsreg.extensions import db
+from skillsreg.frameworks.models import (
+    Category,
+    FrameworkVersion,
+    ProfileEntry,
+    Role,
+    RoleLevel,
+    ScaleLevel,
+    Skill,
+    VersionStatus,
+)
+from skillsreg.insight.models import Release
+
+NOT_APPLICABLE = 0  # the level column's value for "not applicable" in every count
+NOT_GIVEN = "not-given"
+
+# The ways the picture can be cut, in the order pages offer them.
+CUTS: dict[str, str] = {
+    "all": "Everyone",
+    "role": "Role",
+    "role-level": "Role level",
+    "sector": "Sector",
+    "region": "Region",
+}
+
+
+def latest_published_version() -> FrameworkVersion | None:
+    """The most recently published framework version, which the picture describes."""
+    return db.session.scalar(
+        sa.select(FrameworkVersion)
+        .where(FrameworkVersion.status == VersionStatus.PUBLISHED)
+        .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
+        .limit(1)
+    )
+
+
+def counted_assessments(version_id: int, *, validated: bool = False) -> sa.Subquery:
+    """One row per counted person: their latest submitted assessment of the version.
+
+    Self-ratings come from the member's own assessments; `validated` counts instead the
+    assessments an independent review validated (reviews/), which are kept apart.
+    """
+    ranked = (
+        sa.select(
+            Assessment.id.label("assessment_id"),
+            Assessment.user_id,
+            Assessment.role_code,
+            Assessment.role_level_code,
+            Assessment.submitted_at,
+            User.sector,
+            sa.func.coalesce(User.region, NOT_GIVEN).label("region"),
+            sa.func.row_number()
+            .over(
+                partition_by=Assessment.user_id,
+                order_by=(Assessment.submitted_at.desc(), Assessment.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(User, User.id == Assessment.user_id)
+        .where(
+            Assessment.version_id == version_id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.validated_from_id.is_not(None)
+            if validated
+            else Assessment.validated_from_id.is_(None),
+            User.email_confirmed_at.is_not(None),
+            User.erased_at.is_(None),
+            User.is_statistics_opt_out.is_(False),
+        )
+        .subquery()
+    )
+    return sa.select(ranked).where(ranked.c.newest == 1).subquery("counted")
+
+
+def validated_counts(version_id: int) -> dict[tuple[str, int], int]:
+    """(skill, level) -> people whose latest validated assessment has that level validated."""
+    counted = counted_assessments(version_id, validated=True)
+    rows = db.session.execute(
+        sa.select(Rating.skill_code, Rating.level, sa.func.count())
+        .join(counted, counted.c.assessment_id == Rating.assessment_id)
+        .where(Rating.is_validated.is_(True), Rating.level.is_not(None))
+        .group_by(Rating.skill_code, Rating.level)
+    )
+    return {(skill, level or 0): n for skill, level, n in rows}
+
+
+def _cut_column(counted: sa.Subquery, cut: str) -> sa.ColumnElement[str]:
+    columns: dict[str, sa.ColumnElement[str]] = {
+        "all": sa.literal("all"),
+        "role": counted.c.role_code,
+        "role-level": counted.c.role_level_code,
+        "sector": counted.c.sector,
+        "region": counted.c.region,
+    }
+    return columns[cut]
+
+
+def _expected(version_id: int) -> sa.Subquery:
+    """The level each role level of the version expects of each skill in its profile."""
+    return (
+        sa.select(
+            Role.code.label("role_code"),
+            RoleLevel.code.label("role_level_code"),
+            ProfileEntry.skill_code,
+            ProfileEntry.level.label("expected"),
+        )
+        .join(RoleLevel, RoleLevel.role_id == Role.id)
+        .join(ProfileEntry, ProfileEntry.role_level_id == RoleLevel.id)
+        .where(Role.version_id == version_id)
+        .subquery("expected")
+    )
+
+
+@dataclass
+class Picture:
+    """Counts of people per cut, group, skill and level (0: not applicable) or gap status."""
+
+    version_id: int
+    people: int
+    levels: dict[str, dict[tuple[str, str, int], int]] = field(default_factory=dict)
+    gaps: dict[str, dict[tuple[str, str, str], int]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+    def level_counts(self, cut: str, skill: str) -> dict[tuple[str, int], int]:
+        """(group, level) -> people, for one skill cut one way."""
+        return {(g, lv): n for (g, s, lv), n in self.levels[cut].items() if s == skill}
+
+    def gap_counts(self, cut: str, skill: str) -> dict[tuple[str, str], int]:
+        """(group, status) -> people, for one skill cut one way."""
+        return {(g, st): n for (g, s, st), n in self.gaps[cut].items() if s == skill}
+
+
+def skills_picture(version_id: int) -> Picture:
+    """Count, in SQL, how the counted people rate each skill, every way the picture is cut."""
+    counted = counted_assessments(version_id)
+    people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+    picture = Picture(version_id=version_id, people=people)
+    expected = _expected(version_id)
+    level = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level)
+    status = sa.case(
+        (Rating.level < expected.c.expected, "below"),
+        (Rating.level == expected.c.expected, "meets"),
+        else_="above",
+    )
+    for cut in CUTS:
+        group = _cut_column(counted, cut).label("grp")
+        level_rows = db.session.execute(
+            sa.select(group, Rating.skill_code, level.label("lvl"), sa.func.count())
+            .select_from(counted)
+            .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+            .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
+            .group_by(group, Rating.skill_code, level)
+        )
+        picture.levels[cut] = {(_text(g), s, int(lv)): n for g, s, lv, n in level_rows}
+        gap_rows = db.session.execute(
+            sa.select(group, Rating.skill_code, status.label("status"), sa.func.count())
+            .select_from(counted)
+            .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+            .join(
+                expected,
+                sa.and_(
+                    expected.c.role_code == counted.c.role_code,
+                    expected.c.role_level_code == counted.c.role_level_code,
+                    expected.c.skill_code == Rating.skill_code,
+                ),
+            )
+            .where(Rating.level.is_not(None))
+            .group_by(group, Rating.skill_code, status)
+        )
+        picture.gaps[cut] = {(_text(g), s, st): n for g, s, st, n in gap_rows}
+        group_rows = db.session.execute(sa.select(group).select_from(counted).distinct())
+        picture.groups[cut] = sorted(_text(g) for (g,) in group_rows)
+    return picture
+
+
+def _text(value: object) -> str:
+    """Group values as text: enums (sector) by their value."""
+    return str(getattr(value, "value", value))
+
+
+@dataclass(frozen=True)
+class SkillInfo:
+    code: str
+    name: str
+    category_code: str
+
+
+@dataclass(frozen=True)
+class VersionShape:
+    """What a page needs to label a picture: the scale, categories, skills and roles."""
+
+    version: FrameworkVersion
+    levels: list[tuple[int, str]]
+    categories: list[tuple[str, str]]
+    skills: list[SkillInfo]
+    roles: dict[str, str]
+    role_levels: dict[str, str]
+
+    def skill(self, code: str) -> SkillInfo | None:
+        return next((s for s in self.skills if s.code == code), None)
+
+    def skills_in(self, category_code: str) -> list[SkillInfo]:
+        return [s for s in self.skills if s.category_code == category_code]
+
+
+def version_shape(version: FrameworkVersion) -> VersionShape:
+    """The labels of a version, loaded in a few queries."""
+    levels = db.session.execute(
+        sa.select(ScaleLevel.number, ScaleLevel.name)
+        .where(ScaleLevel.version_id == version.id)
+        .order_by(ScaleLevel.number)
+    ).all()
+    categories = db.session.execute(
+        sa.select(Category.code, Category.name)
+        .where(Category.version_id == version.id)
+        .order_by(Category.position)
+    ).all()
+    skills = db.session.execute(
+        sa.select(Skill.code, Skill.name, Skill.category_code)
+        .where(Skill.version_id == version.id)
+        .order_by(Skill.position)
+    ).all()
+    roles = db.session.execute(
+        sa.select(Role.code, Role.name).where(Role.version_id == version.id).order_by(Role.position)
+    ).all()
+    role_levels: dict[str, str] = {}
+    for code, name in db.session.execute(
+        sa.select(RoleLevel.code, RoleLevel.name)
+        .join(Role, Role.id == RoleLevel.role_id)
+        .where(Role.version_id == version.id)
+        .order_by(RoleLevel.position)
+    ):
+        role_levels.setdefault(code, name)
+    return VersionShape(
+        version=version,
+        levels=[(n, name) for n, name in levels],
+        categories=[(c, name) for c, name in categories],
+        skills=[SkillInfo(c, n, cat) for c, n, cat in skills],
+        roles=dict(roles),
+        role_levels=role_levels,
+    )
+
+
+def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
+    """(category, status) -> people: below if any expected skill of the category is rated
+    below its expected level, above if every one is above, otherwise meets."""
+    counted = counted_assessments(version_id)
+    expected = _expected(version_id)
+    difference = Rating.level - expected.c.expected
+    per_person = (
+        sa.select(
+            Skill.category_code.label("category"),
+            sa.func.min(difference).label("lowest"),
+        )
+        .select_from(counted)
+        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .join(
+            expected,
+            sa.and_(
+                expected.c.role_code == counted.c.role_code,
+                expected.c.role_level_code == counted.c.role_level_code,
+                expected.c.skill_code == Rating.skill_code,
+            ),
+        )
+        .join(Skill, sa.and_(Skill.version_id == version_id, Skill.code == Rating.skill_code))
+        .where(Rating.level.is_not(None))
+        .group_by(counted.c.user_id, Skill.category_code)
+        .subquery()
+    )
+    status = sa.case(
+        (per_person.c.lowest < 0, "below"), (per_person.c.lowest > 0, "above"), else_="meets"
+    )
+    rows = db.session.execute(
+        sa.select(per_person.c.category, status, sa.func.count()).group_by(
+            per_person.c.category, status
+        )
+    )
+    return {(category, st): n for category, st, n in rows}
+
+
+def release_counts(
+    version_id: int, max_ratings: int
+) -> tuple[dict[tuple[str, int], int], dict[tuple[str, str], int]]:
+    """Exact counts for a public release, each person limited to their first `max_ratings`
+    rated skills (profile skills come first), so one person can change few counts."""
+    counted = counted_assessments(version_id)
+    ranked = (
+        sa.select(
+            counted.c.role_code,
+            counted.c.role_level_code,
+            Rating.skill_code,
+            Rating.level,
+            Rating.is_not_applicable,
+            sa.func.row_number()
+            .over(partition_by=Rating.assessment_id, order_by=Rating.id)
+            .label("nth"),
+        )
+        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
+        .subquery()
+    )
+    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).subquery("kept")
+    level = sa.case((kept.c.is_not_applicable, NOT_APPLICABLE), else_=kept.c.level)
+    levels = {
+        (skill, int(lv)): n
+        for skill, lv, n in db.session.execute(
+            sa.select(kept.c.skill_code, level, sa.func.count()).group_by(kept.c.skill_code, level)
+        )
+    }
+    expected = _expected(version_id)
+    status = sa.case(
+        (kept.c.level < expected.c.expected, "below"),
+        (kept.c.level == expected.c.expected, "meets"),
+        else_="above",
+    )
+    gaps = {
+        (skill, st): n
+        for skill, st, n in db.session.execute(
+            sa.select(kept.c.skill_code, status, sa.func.count())
+            .join(
+                expected,
+                sa.and_(
+                    expected.c.role_code == kept.c.role_code,
+                    expected.c.role_level_code == kept.c.role_level_code,
+                    expected.c.skill_code == kept.c.skill_code,
+                ),
+            )
+            .where(kept.c.level.is_not(None))
+            .group_by(kept.c.skill_code, status)
+        )
+    }
+    return levels, gaps
+
+
+def releases() -> list[Release]:
+    """Every release made, newest first."""
+    return list(db.session.scalars(sa.select(Release).order_by(Release.number.desc())))
+
+
+def find_release(number: int) -> Release | None:
+    return db.session.scalar(sa.select(Release).where(Release.number == number))
+
+
+def epsilon_spent() -> float:
+    """The privacy budget all releases have spent together."""
+    return float(db.session.scalar(sa.select(sa.func.sum(Release.epsilon))) or 0.0)

@@ -1,0 +1,181 @@
+"""Insight services: members opting out of statistics, and differentially private releases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from skillsreg.accounts.models import User
+from skillsreg.core.audit import record
+from skillsreg.core.errors import DomainError
+from skillsreg.extensions import db
+from skillsreg.insight import opendata, queries
+from skillsreg.insight.models import Release
+from skillsreg.insight.noise import mechanism_name, noisy_counts
+from skillsreg.insight.rules import (
+    GAP_STATUSES,
+    InsightRuleError,
+    check_budget,
+    laplace_scale,
+    release_sensitivity,
+)
+
+
+class InsightError(DomainError):
+    """An insight rule was broken, such as a spent privacy budget."""
+
+
+def set_statistics_opt_out(user: User, *, opt_out: bool, now: datetime) -> bool:
+    """Leave a member out of (or back in) the community statistics; return whether it changed."""
+    if user.is_statistics_opt_out == opt_out:
+        return False
+    user.is_statistics_opt_out = opt_out
+    db.session.flush()
+    record(
+        "insight.opt_out" if opt_out else "insight.opt_in",
+        actor=user,
+        subject_type="user",
+        subject_id=user.id,
+        at=now.isoformat(),
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class Budget:
+    per_release: float
+    total: float
+    max_ratings: int
+
+
+def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base: str) -> Release:
+    """Count, add noise through OpenDP, record the epsilon spent and publish to the library."""
+    version = queries.latest_published_version()
+    if version is None:
+        raise InsightError("There is no published framework version to describe")
+    try:
+        epsilon = check_budget(budget.per_release, budget.total, [queries.epsilon_spent()])
+    except InsightRuleError as error:
+        raise InsightError(str(error)) from None
+    shape = queries.version_shape(version)
+    levels, gaps = queries.release_counts(version.id, budget.max_ratings)
+    level_numbers = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
+    # Every skill, level and status is released, zeros included: leaving a zero out would
+    # tell a reader it was zero without any noise.
+    keys: list[tuple[str, str, Any]] = [
+        ("level", s.code, lv) for s in shape.skills for lv in level_numbers
+    ]
+    keys += [("gap", s.code, st) for s in shape.skills for st in GAP_STATUSES]
+    exact = [levels.get((c, v), 0) if m == "level" else gaps.get((c, v), 0) for m, c, v in keys]
+    sensitivity = release_sensitivity(budget.max_ratings)
+    # Clamping at zero is post-processing: it costs no privacy and avoids negative people.
+    noisy = [max(0, n) for n in noisy_counts(exact, sensitivity=sensitivity, epsilon=epsilon)]
+    number = 1 + (db.session.scalar(sa.select(sa.func.max(Release.number))) or 0)
+    release = Release(
+        number=number,
+        version_id=version.id,
+        epsilon=epsilon,
+        sensitivity=sensitivity,
+        scale=laplace_scale(sensitivity, epsilon),
+        max_ratings_per_person=budget.max_ratings,
+        mechanism=mechanism_name(),
+        made_at=now,
+        figures={},
+        library_key=f"insight-release-{number}",
+    )
+    release.figures = _figures(release, shape, dict(zip(keys, noisy, strict=False)))
+    db.session.add(release)
+    db.session.flush()
+    record(
+        "insight.release",
+        actor=actor,
+        subject_type="insight_release",
+        subject_id=number,
+        epsilon=epsilon,
+        spent=queries.epsilon_spent(),
+    )
+    _publish(release, actor=actor, now=now, url_base=url_base)
+    return release
+
+
+def _figures(release: Release, shape: queries.VersionShape, noisy: dict) -> dict[str, Any]:
+    levels = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
+    return {
+        "number": release.number,
+        "framework": shape.version.framework.slug,
+        "framework_version": shape.version.number,
+        "made_at": release.made_at.isoformat(),
+        "epsilon": release.epsilon,
+        "sensitivity": release.sensitivity,
+        "scale": release.scale,
+        "max_ratings_per_person": release.max_ratings_per_person,
+        "mechanism": release.mechanism,
+        "levels": {str(n): name for n, name in shape.levels},
+        "skills": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "category": s.category_code,
+                "levels": {str(lv): noisy[("level", s.code, lv)] for lv in levels},
+                "gaps": {st: noisy[("gap", s.code, st)] for st in GAP_STATUSES},
+            }
+            for s in shape.skills
+        ],
+    }
+
+
+def release_files(release: Release, *, url_base: str) -> list[tuple[str, str, bytes]]:
+    """(name, media type, content) of each open-data file of a release."""
+    figures = release.figures
+    number = release.number
+    return [
+        (opendata.csv_name(number), "text/csv", opendata.release_csv(figures)),
+        (
+            f"community-skills-release-{number}.csv-metadata.json",
+            "application/csvm+json",
+            opendata.release_metadata(figures, url_base=url_base),
+        ),
+        (
+            f"community-skills-release-{number}.json",
+            "application/json",
+            opendata.release_json(figures),
+        ),
+    ]
+
+
+def _publish(release: Release, *, actor: User | None, now: datetime, url_base: str) -> None:
+    """Put the release's files in the community library (a new document per release)."""
+    from skillsreg.library.publishing import PublishedFile, publish_to_library
+
+    publish_to_library(
+        key=release.library_key,
+        title=release.title,
+        summary=(
+            f"Noisy counts of how members of the community rate themselves against framework "
+            f"version {release.version.number}: for each skill, people at each level and "
+            f"people below, meeting or above what their role level expects. Differentially "
+            f"private (discrete Laplace noise, epsilon {release.epsilon:g}); see the "
+            f"methodology at {url_base}/insight/methodology."
+        ),
+        tags=["open-data", "skills-insight"],
+        files=[
+            PublishedFile(name=n, media_type=t, content=c)
+            for n, t, c in release_files(release, url_base=url_base)
+        ],
+        actor=actor,
+        now=now,
+    )
+
+
+def push_release(release: Release, *, actor: User, now: datetime) -> list[Any]:
+    """Queue pushing the release's library document to every enabled publishing target."""
+    from skillsreg.library.publishing import document_by_key, list_targets
+    from skillsreg.library.services import start_push
+
+    document = document_by_key(release.library_key)
+    if document is None:
+        raise InsightError("The release is not in the library, so cannot be pushed")
+    return [start_push(document, target.id, actor=actor, now=now) for target in list_targets()]

@@ -1,0 +1,154 @@
+"""The skills picture counted in SQL, the statistics opt-out, and releases with a budget."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from skillsreg.assessments import services as assessment_services
+from skillsreg.assessments.services import Answer
+from skillsreg.core.audit import AuditEvent
+from skillsreg.core.db import utcnow
+from skillsreg.extensions import db as _db
+from skillsreg.insight import queries, services
+from skillsreg.insight.rules import GAP_STATUSES
+from skillsreg.library.models import Document
+from tests.assessments.test_services import import_version, start
+
+BUDGET = services.Budget(per_release=1.0, total=2.0, max_ratings=12)
+
+
+@pytest.fixture
+def version(db):
+    return import_version("1.0.0")
+
+
+def assess(user, version, level, *, role="web-manager", role_level="assistant", submit=True):
+    """An assessment rating every profile skill at `level` (or the skill's nearest)."""
+    assessment = start(user, version, role=role, level=role_level)
+    answers = {}
+    for rating in assessment.ratings:
+        skill = next(s for s in version.skills if s.code == rating.skill_code)
+        chosen = min(max(level, min(skill.levels)), max(skill.levels))
+        answers[rating.skill_code] = Answer(str(chosen), "")
+    assessment_services.answer_skills(assessment, answers, now=utcnow())
+    if submit:
+        assessment_services.submit_assessment(assessment, now=utcnow())
+    _db.session.flush()
+    return assessment
+
+
+def profile_skill(assessment):
+    return assessment.ratings[0].skill_code
+
+
+def test_the_picture_counts_each_confirmed_members_latest_submitted_assessment(
+    create_user, version
+):
+    counted = create_user(region="london")
+    first = assess(counted, version, 2)
+    first.submitted_at = utcnow() - timedelta(days=30)
+    latest = assess(counted, version, 4)
+    assess(create_user(confirmed=False), version, 1)
+    opted_out = create_user()
+    opted_out.is_statistics_opt_out = True
+    assess(opted_out, version, 1)
+    assess(create_user(), version, 1, submit=False)
+    skill = profile_skill(latest)
+
+    picture = queries.skills_picture(version.id)
+
+    assert picture.people == 1
+    level = latest.rating_for(skill).level
+    assert picture.level_counts("all", skill) == {("all", level): 1}
+    assert picture.level_counts("region", skill) == {("london", level): 1}
+    assert picture.groups["sector"] == ["public"]
+
+
+def test_the_picture_compares_ratings_with_the_role_levels_expectations(create_user, version):
+    low = assess(create_user(), version, 1)
+    assess(create_user(), version, 5)
+    skill = profile_skill(low)
+
+    gaps = queries.skills_picture(version.id).gap_counts("all", skill)
+
+    assert gaps == {("all", "below"): 1, ("all", "above"): 1}
+
+
+def test_opting_out_is_recorded_and_takes_the_member_out(member, version):
+    assess(member, version, 3)
+
+    assert services.set_statistics_opt_out(member, opt_out=True, now=utcnow())
+    assert not services.set_statistics_opt_out(member, opt_out=True, now=utcnow())
+
+    assert queries.skills_picture(version.id).people == 0
+    actions = _db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "insight.opt_out" in actions
+
+
+def test_a_release_records_its_budget_and_publishes_open_data(create_user, version):
+    for level in (1, 2, 3):
+        assess(create_user(), version, level)
+
+    release = services.make_release(
+        budget=BUDGET, actor=None, now=utcnow(), url_base="http://skills.test"
+    )
+
+    assert release.number == 1
+    assert release.epsilon == 1.0
+    assert release.sensitivity == 24
+    assert queries.epsilon_spent() == 1.0
+    skills = release.figures["skills"]
+    assert len(skills) == len(version.skills)
+    assert all(set(s["gaps"]) == set(GAP_STATUSES) for s in skills)
+    assert all(len(s["levels"]) == 6 for s in skills)  # five levels and not applicable
+    document = _db.session.scalar(sa.select(Document).where(Document.key == "insight-release-1"))
+    names = [f.name for f in document.latest_version.files]
+    assert "community-skills-release-1.csv-metadata.json" in names
+    metadata = json.loads(
+        next(f for f in document.latest_version.files if f.name.endswith("metadata.json")).content
+    )
+    assert metadata["url"] == "community-skills-release-1.csv"
+
+
+def test_a_release_is_refused_once_the_budget_is_spent(version):
+    services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+    services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+
+    with pytest.raises(services.InsightError, match="budget is spent"):
+        services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+    assert len(queries.releases()) == 2
+
+
+def test_release_counts_limit_each_persons_contribution(create_user, version):
+    assessment = assess(create_user(), version, 3)
+
+    levels, _ = queries.release_counts(version.id, 2)
+
+    assert sum(levels.values()) == 2
+    assert len(assessment.ratings) > 2
+
+
+def test_validated_levels_are_counted_apart_from_self_ratings(member, version):
+    from skillsreg.reviews import services as review_services
+    from tests.reviews.helpers import RITA, agree_all, ask
+
+    own = assess(member, version, 3)
+    review, _token = ask(own, member)
+    review_services.give_review(
+        review, answers=agree_all(own), reviewer=RITA, now=utcnow(), link="L"
+    )
+    validated = review_services.accept_review(review, member=member, accepted=[], now=utcnow())
+    _db.session.flush()
+    skill = profile_skill(own)
+    level = own.rating_for(skill).level
+
+    picture = queries.skills_picture(version.id)
+
+    assert picture.people == 1
+    assert picture.level_counts("all", skill) == {("all", level): 1}
+    assert validated.validated_from_id == own.id
+    assert queries.validated_counts(version.id)[(skill, level)] == 1

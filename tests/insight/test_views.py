@@ -1,0 +1,130 @@
+"""Insight pages: organisers' protected picture, public noisy figures, releases and opt-out."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from skillsreg.accounts.rules import Sector
+from skillsreg.core.db import utcnow
+from skillsreg.insight import services
+from tests.insight.test_services import BUDGET, assess
+from tests.pages import check_page
+
+
+@pytest.fixture
+def version(db):
+    from tests.assessments.test_services import import_version
+
+    return import_version("1.0.0")
+
+
+@pytest.fixture
+def community(create_user, version):
+    """Twelve public-sector members and three from a supplier: too few to show on their own."""
+    people = [create_user(region="london") for _ in range(12)]
+    people += [create_user(sector=Sector.SUPPLIER, region="wales") for _ in range(3)]
+    return [assess(person, version, 1 + index % 5) for index, person in enumerate(people)]
+
+
+@pytest.fixture
+def as_organiser(client, login_as, organiser):
+    return login_as(organiser)
+
+
+def test_the_organisers_picture_shows_counts_of_enough_people(client, as_organiser, community):
+    page = check_page(client.get("/insight/"), title="Community skills picture")
+
+    text = page.get_text()
+    assert "15 people are counted" in text
+    assert page.select("svg[role=img] title")
+    assert page.select("table.govuk-table")
+
+
+def test_a_skill_cut_by_sector_hides_the_small_group(client, as_organiser, community, version):
+    code = community[0].ratings[0].skill_code
+    name = next(s.name for s in version.skills if s.code == code)
+
+    page = check_page(
+        client.get(f"/insight/skills/{code}?cut=sector"), title=f"{name}: community picture"
+    )
+
+    rows = [row for row in page.select("tbody tr") if row.th]
+    supplier = [row for row in rows if row.th.get_text(strip=True).startswith("Supplier")]
+    assert supplier
+    assert all("hidden" in row.get_text() for row in supplier)
+
+
+def test_an_unknown_cut_is_not_found(client, as_organiser, version):
+    assert client.get(f"/insight/skills/{version.skills[0].code}?cut=shoe-size").status_code == 404
+
+
+def test_members_may_not_see_the_organisers_picture(client, login_as, member, version):
+    login_as(member)
+
+    assert client.get("/insight/").status_code == 403
+    assert client.get("/insight/health").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/insight/", "/insight/action", "/insight/over-time"])
+def test_organiser_pages_need_sign_in(client, path):
+    assert client.get(path).status_code == 302
+
+
+def test_the_organiser_pages_about_action_time_and_health_render(client, as_organiser, community):
+    check_page(client.get("/insight/action"), title="From gaps to action")
+    page = check_page(client.get("/insight/over-time"), title="The picture over time")
+    assert utcnow().strftime("%Y") in page.get_text()
+    page = check_page(client.get("/insight/health"), title="Community health")
+    assert page.select("svg[role=img]")
+
+
+def test_an_organiser_makes_a_release_anyone_can_download(client, as_organiser, community, app):
+    app.config.update(INSIGHT_EPSILON_PER_RELEASE=1.0, INSIGHT_EPSILON_TOTAL=1.0)
+    try:
+        response = client.post("/insight/releases", data={})
+        assert response.headers["Location"] == "/insight/releases/1"
+        page = check_page(client.get("/insight/releases/1"), title="Community skills release 1")
+        assert "epsilon 1" in page.get_text()
+
+        body = client.get("/insight/releases/1/community-skills-release-1.csv").data.decode()
+        rows = list(csv.DictReader(io.StringIO(body)))
+        assert {row["measure"] for row in rows} == {"level", "gap"}
+
+        page = check_page(client.post("/insight/releases", data={}), errors=True, status=400)
+        assert "budget is spent" in page.get_text()
+    finally:
+        app.config.update(INSIGHT_EPSILON_PER_RELEASE=2.0, INSIGHT_EPSILON_TOTAL=6.0)
+
+
+def test_the_public_page_and_methodology_need_no_sign_in(client, community):
+    services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+
+    page = check_page(client.get("/insight/public"), title="Community skills: open statistics")
+    assert "differential privacy" in page.get_text()
+    page = check_page(
+        client.get("/insight/methodology"), title="How the community skills statistics are made"
+    )
+    assert "epsilon" in page.get_text()
+
+
+def test_a_member_opts_out_on_their_privacy_page(client, login_as, member):
+    login_as(member)
+    check_page(client.get("/account/privacy"), title="Your privacy and the register")
+
+    response = client.post("/account/privacy/statistics", data={"choice": "out"})
+
+    assert response.headers["Location"] == "/account/privacy"
+    assert member.is_statistics_opt_out
+    page = check_page(client.get("/account/privacy"), title="Your privacy and the register")
+    assert "asked to be left out" in page.get_text()
+
+
+def test_opting_out_without_a_choice_shows_the_error(client, login_as, member):
+    login_as(member)
+
+    page = check_page(client.post("/account/privacy/statistics", data={"choice": ""}), errors=True)
+
+    assert "Select whether" in page.get_text()
