@@ -18,10 +18,12 @@ import gc
 import io
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
+from itertools import accumulate
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +87,33 @@ def render_stamps(first: int, count: int, total: int) -> bytes:
     return render_part(html, (STAMP_CSS, numbers))[0]
 
 
+def stamp_part(content: bytes, first: int, total: int) -> bytes:
+    """A part laid out without page numbers, each page stamped "Page n of `total`" from `first`."""
+    from pypdf import PdfReader, PdfWriter
+
+    part = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    stamps = PdfReader(io.BytesIO(render_stamps(first, len(part.pages), total)))
+    for page, number in zip(part.pages, stamps.pages, strict=True):
+        page.merge_page(number)
+        page.compress_content_streams()  # merging leaves the page's content uncompressed
+    out = io.BytesIO()
+    part.write(out)
+    return out.getvalue()
+
+
+def join_pdfs(parts: Sequence[bytes], metadata: dict[str, str]) -> bytes:
+    """One PDF of the parts' pages in order (its outline too), with the document's metadata."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for content in parts:
+        writer.append(PdfReader(io.BytesIO(content)))
+    writer.add_metadata({f"/{key.title()}": value for key, value in metadata.items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def processes_to_use(configured: int | None) -> int:
     """REGISTER_PDF_PROCESSES, or one per CPU (at most 4) when it is not set."""
     if configured:
@@ -92,15 +121,42 @@ def processes_to_use(configured: int | None) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+class _Here:
+    """Runs each call at once in this process, with the interface of a process pool."""
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(function(*args))
+        return future
+
+
 @contextmanager
-def _mapper(processes: int) -> Iterator[Callable[..., Iterable[Any]]]:
-    """map() over this many processes (spawned: a forked web or queue worker would share its
-    database connections with the child); one means here, in this process."""
+def _pool(processes: int) -> Iterator[_Here | ProcessPoolExecutor]:
+    """This many processes (spawned: a forked web or queue worker would share its database
+    connections with the child); one means here, in this process."""
     if processes <= 1:
-        yield map
+        yield _Here()
         return
     with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
-        yield pool.map
+        yield pool
+
+
+def _in_order(
+    pool: _Here | ProcessPoolExecutor,
+    function: Callable[..., Any],
+    calls: Iterable[tuple[Any, ...]],
+    *,
+    ahead: int,
+) -> Iterator[Any]:
+    """function(*call) for each call, in order, with at most `ahead` calls sent at a time (so
+    the HTML of every part is never all in memory at once)."""
+    waiting: deque[Future[Any]] = deque()
+    for call in calls:
+        waiting.append(pool.submit(function, *call))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
 
 
 def join_parts(
@@ -111,9 +167,10 @@ def join_parts(
     metadata: dict[str, str],
     on_part: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """Lay out `count` parts (HTML and extra styles each), join them and number every page.
+    """Lay out `count` parts (HTML and extra styles each), number every page and join them.
 
-    A single part keeps WeasyPrint's own "Page n of N" footer and is returned as it is.
+    A single part keeps WeasyPrint's own "Page n of N" footer and is returned as it is. The
+    stamping and the joining are done in the pool's processes too: pypdf's pages take memory.
     """
     if count == 1:
         html, css = next(iter(parts))
@@ -121,31 +178,19 @@ def join_parts(
         if on_part is not None:
             on_part(1, 1)
         return content
-    from pypdf import PdfReader, PdfWriter
-
-    rendered: list[tuple[bytes, int]] = []
-    with _mapper(processes) as mapper:
-        htmls, sheets = zip(*((html, (*css, NO_PAGE_NUMBER)) for html, css in parts), strict=True)
-        for done, result in enumerate(mapper(render_part, htmls, sheets), start=1):
-            rendered.append(result)
+    ahead = 2 * processes
+    with _pool(processes) as pool:
+        laid_out: list[tuple[bytes, int]] = []
+        calls = ((html, (*css, NO_PAGE_NUMBER)) for html, css in parts)
+        for done, result in enumerate(_in_order(pool, render_part, calls, ahead=ahead), start=1):
+            laid_out.append(result)
             if on_part is not None:
                 on_part(done, count)
-        total = sum(pages for _, pages in rendered)
-        firsts, counts = [], []
-        for _, pages in rendered:
-            firsts.append(1 + sum(counts))
-            counts.append(pages)
-        stamps = list(mapper(render_stamps, firsts, counts, [total] * len(counts)))
-    writer = PdfWriter()
-    for (content, _), stamp in zip(rendered, stamps, strict=True):
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(content)))
-        for page, number in zip(
-            writer.pages[start:], PdfReader(io.BytesIO(stamp)).pages, strict=True
-        ):
-            page.merge_page(number)
-            page.compress_content_streams()  # merging leaves the page's content uncompressed
-    writer.add_metadata({f"/{key.title()}": value for key, value in metadata.items()})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        ends = list(accumulate(pages for _, pages in laid_out))  # each part's last page
+        total, firsts = ends[-1], [1, *(end + 1 for end in ends[:-1])]
+        stamping = (
+            (content, first, total) for (content, _), first in zip(laid_out, firsts, strict=True)
+        )
+        stamped = list(_in_order(pool, stamp_part, stamping, ahead=ahead))
+        del laid_out
+        return pool.submit(join_pdfs, stamped, metadata).result()  # type: ignore[no-any-return]
