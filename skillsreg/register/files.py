@@ -9,11 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, stream_template
 
 from skillsreg.assessments.pdf import long_date
 from skillsreg.register import pdf
-from skillsreg.register.rules import ConsentField, csv_lines, csvw_metadata, json_chunks
+from skillsreg.register.rules import (
+    ConsentField,
+    csv_lines,
+    csvw_metadata,
+    in_blocks,
+    json_chunks,
+)
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,18 @@ def base_name(number: int) -> str:
     return f"register-{number}"
 
 
+def _joined(pieces: Iterable[str]) -> bytes:
+    """UTF-8 text from many pieces, a block at a time: never the whole text twice in memory
+    (a str and its bytes), nor every piece at once."""
+    return b"".join(in_blocks(pieces))
+
+
 def csv_bytes(columns: Sequence[ConsentField], rows: Iterable[dict[str, str]]) -> bytes:
-    return "".join(csv_lines(columns, rows)).encode("utf-8")
+    return _joined(csv_lines(columns, rows))
 
 
 def json_bytes(table: RegisterTable) -> bytes:
-    return "".join(json_chunks(table.header(), table.columns, table.rows)).encode("utf-8")
+    return _joined(json_chunks(table.header(), table.columns, table.rows))
 
 
 def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None) -> bytes:
@@ -156,5 +168,4 @@ def build_files(
 
 
 def html_bytes(table: RegisterTable) -> bytes:
-    html = render_template("register/document.html", table=table, **_document_meta(table))
-    return html.encode("utf-8")
+    return _joined(stream_template("register/document.html", table=table, **_document_meta(table)))
