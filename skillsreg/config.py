@@ -87,6 +87,10 @@ class Config:
     ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "")
     ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Workshop organisers")
     REGISTER_AUTO_REPUBLISH = _env_bool("REGISTER_AUTO_REPUBLISH", False)
+    # The register's PDF is laid out in parts of this many people, this many parts at once (each
+    # in its own process; 0 means one per CPU, at most 4): see skillsreg/register/pdf.py.
+    REGISTER_PDF_PART_ROWS = _env_int("REGISTER_PDF_PART_ROWS", 500)
+    REGISTER_PDF_PROCESSES = _env_int("REGISTER_PDF_PROCESSES", 0)
     LIBRARY_MAX_UPLOAD_MB = _env_int("LIBRARY_MAX_UPLOAD_MB", 20)
     LIBRARY_ARCHIVE_MAX_UNPACKED_MB = _env_int("LIBRARY_ARCHIVE_MAX_UNPACKED_MB", 100)
     LIBRARY_ARCHIVE_MAX_RATIO = _env_int("LIBRARY_ARCHIVE_MAX_RATIO", 100)
@@ -166,6 +170,7 @@ class TestConfig(Config):
     ORGANISER_EMAIL = "workshops@test.invalid"
     JOBS_URL = "memory://"  # the test fixtures choose a SQLite file, or Redis with PostgreSQL
     JOBS_QUEUE_NAME = "skillsreg-test"
+    REGISTER_PDF_PROCESSES = 1  # in the test's own process; test_files.py tests the pool
 
 
 class ProductionConfig(Config):

@@ -146,7 +146,8 @@ def assessment_view(
     assessment: Assessment, *, against: tuple[str, str] | None = None
 ) -> AssessmentView | None:
     """The assessment grouped by category with gaps against its role level (or another)."""
-    version = load_version(assessment.version_id)
+    # Only the one role level's profile is read (when asked for): not all of them.
+    version = load_version(assessment.version_id, profiles=False)
     role_code, level_code = against or (assessment.role_code, assessment.role_level_code)
     step = role_level_in(version, role_code, level_code)
     if step is None:

@@ -34,8 +34,15 @@ def content_hash(doc: Doc) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def load_versions(version_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
-    """Versions with all their content, by id, in the same fixed queries however many."""
+def load_versions(
+    version_ids: Iterable[int], *, profiles: bool = True
+) -> dict[int, FrameworkVersion]:
+    """Versions with all their content, by id, in the same fixed queries however many.
+
+    Without `profiles`, each role level's expected skills are read only when asked for: a
+    page about one person's role level need not build every role's profile.
+    """
+    levels = selectinload(FrameworkVersion.roles).selectinload(Role.levels)
     query = (
         sa.select(FrameworkVersion)
         .where(FrameworkVersion.id.in_(set(version_ids)))
@@ -43,9 +50,7 @@ def load_versions(version_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
             selectinload(FrameworkVersion.levels),
             selectinload(FrameworkVersion.categories),
             selectinload(FrameworkVersion.skills).selectinload(Skill.descriptors),
-            selectinload(FrameworkVersion.roles)
-            .selectinload(Role.levels)
-            .selectinload(RoleLevel.profile),
+            levels.selectinload(RoleLevel.profile) if profiles else levels,
             selectinload(FrameworkVersion.retired_skills),
         )
         .execution_options(populate_existing=True)
@@ -53,9 +58,9 @@ def load_versions(version_ids: Iterable[int]) -> dict[int, FrameworkVersion]:
     return {version.id: version for version in db.session.scalars(query)}
 
 
-def load_version(version_id: int) -> FrameworkVersion:
+def load_version(version_id: int, *, profiles: bool = True) -> FrameworkVersion:
     """A version with all its content loaded in a fixed, small number of queries."""
-    return load_versions([version_id])[version_id]
+    return load_versions([version_id], profiles=profiles)[version_id]
 
 
 def version_document(version: FrameworkVersion) -> Doc:

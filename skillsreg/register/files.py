@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template, stream_template
 
-from skillsreg.assessments.pdf import font_config, long_date
-from skillsreg.config import ROOT
-from skillsreg.register.rules import ConsentField, csv_lines, csvw_metadata, json_chunks
-
-if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
-    from weasyprint import CSS
-
-STYLESHEET = ROOT / "templates" / "pdf" / "register.css"
+from skillsreg.assessments.pdf import long_date
+from skillsreg.register import pdf
+from skillsreg.register.rules import (
+    ConsentField,
+    csv_lines,
+    csvw_metadata,
+    in_blocks,
+    json_chunks,
+)
 
 
 @dataclass(frozen=True)
@@ -61,96 +59,65 @@ def base_name(number: int) -> str:
     return f"register-{number}"
 
 
+def _joined(pieces: Iterable[str]) -> bytes:
+    """UTF-8 text from many pieces, a block at a time: never the whole text twice in memory
+    (a str and its bytes), nor every piece at once."""
+    return b"".join(in_blocks(pieces))
+
+
 def csv_bytes(columns: Sequence[ConsentField], rows: Iterable[dict[str, str]]) -> bytes:
-    return "".join(csv_lines(columns, rows)).encode("utf-8")
+    return _joined(csv_lines(columns, rows))
 
 
 def json_bytes(table: RegisterTable) -> bytes:
-    return "".join(json_chunks(table.header(), table.columns, table.rows)).encode("utf-8")
-
-
-@cache
-def stylesheet() -> CSS:
-    """The register's print styles, parsed once per process."""
-    from weasyprint import CSS
-
-    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
-
-
-PDF_PART_ROWS = 500  # rows laid out at once: WeasyPrint's memory grows with the part, not the file
+    return _joined(json_chunks(table.header(), table.columns, table.rows))
 
 
 def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None) -> bytes:
-    """The register as a tagged A4 PDF, with the profile's print conventions.
+    """The register as an A4 PDF, with the profile's print conventions.
 
-    A long register is laid out in parts of PDF_PART_ROWS people, each numbered on from the
-    last, and the parts are joined (pypdf), so memory stays flat however many people it lists.
+    A long register is laid out in parts of REGISTER_PDF_PART_ROWS people, each part in its
+    own process when REGISTER_PDF_PROCESSES allows, then joined and numbered "Page n of N"
+    (register/pdf.py); `on_part(k, parts)` after each part is laid out.
     """
-    parts = max(1, -(-len(table.rows) // PDF_PART_ROWS))
-    if parts == 1:
-        return _pdf_part(table, first=True, offset=0, total_rows=len(table.rows), multipart=False)[
-            0
-        ]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    offset = 0
-    for index in range(parts):
-        rows = table.rows[index * PDF_PART_ROWS : (index + 1) * PDF_PART_ROWS]
-        part = dataclasses.replace(table, rows=rows)
-        content, pages = _pdf_part(
-            part, first=index == 0, offset=offset, total_rows=len(table.rows), multipart=True
-        )
-        writer.append(PdfReader(io.BytesIO(content)))
-        offset += pages
-        if on_part is not None:
-            on_part(index + 1, parts)
-    writer.add_metadata({"/Title": table.title, "/Author": _document_meta(table)["author"]})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    size = int(current_app.config.get("REGISTER_PDF_PART_ROWS") or pdf.DEFAULT_PART_ROWS)
+    count = max(1, -(-len(table.rows) // size))
+    parts = (
+        _pdf_part_html(table, table.rows[index * size : (index + 1) * size], index=index)
+        for index in range(count)
+    )
+    meta = _document_meta(table)
+    return pdf.join_parts(
+        parts,
+        count=count,
+        processes=pdf.processes_to_use(current_app.config.get("REGISTER_PDF_PROCESSES")),
+        metadata={"title": meta["title"], "author": meta["author"]},
+        on_part=on_part,
+    )
 
 
-def _pdf_part(
-    table: RegisterTable, *, first: bool, offset: int, total_rows: int, multipart: bool
-) -> tuple[bytes, int]:
-    """One part of the register's PDF, its pages numbered from `offset` + 1; and its pages."""
-    from weasyprint import CSS, HTML
-
+def _pdf_part_html(
+    table: RegisterTable, rows: list[dict[str, str]], *, index: int
+) -> tuple[str, tuple[str, ...]]:
+    """The HTML of one part of the PDF, and the styles that carry the running header onto it."""
     html = render_template(
         "pdf/register.html",
-        table=table,
-        first_part=first,
-        total_rows=total_rows,
+        table=dataclasses.replace(table, rows=rows),
+        first_part=index == 0,
+        total_rows=len(table.rows),
         **_document_meta(table),
     )
-    sheets = [stylesheet()]
-    if multipart:
-        # "of N" would need every part laid out first: a register in parts says "Page n".
-        sheets.append(CSS(string="@page { @bottom-right { content: 'Page ' counter(page); } }"))
-    if not first:
-        sheets.append(_continued_part_css(table, offset))
-    document = HTML(string=html, base_url=ROOT.as_uri()).render(
-        stylesheets=sheets, font_config=font_config(), pdf_variant="pdf/ua-1"
-    )
-    pages = len(document.pages)
-    content = document.write_pdf()
-    del document
-    gc.collect()
-    return content, pages
-
-
-def _continued_part_css(table: RegisterTable, offset: int) -> CSS:
-    from weasyprint import CSS
-
+    if index == 0:
+        return html, ()
     published = f"Published {table.date}".replace('"', "")
-    return CSS(
-        string=(
-            f"@page :first {{ counter-reset: page {offset + 1};"
-            f' @top-left {{ content: "Register of web professionals"; }}'
-            f' @top-right {{ content: "{published}"; }} }}'
-        )
+    # The masthead that names the running header is in the first part: a later part names it
+    # on every page, its first page too (register.css leaves a document's first page bare).
+    running = (
+        '{ @top-left { content: "Register of web professionals"; }'
+        f' @top-right {{ content: "{published}"; }} }}'
     )
+    header = f"@page {running} @page :first {running}"
+    return html, (header,)
 
 
 def _document_meta(table: RegisterTable) -> dict[str, str]:
@@ -201,5 +168,4 @@ def build_files(
 
 
 def html_bytes(table: RegisterTable) -> bytes:
-    html = render_template("register/document.html", table=table, **_document_meta(table))
-    return html.encode("utf-8")
+    return _joined(stream_template("register/document.html", table=table, **_document_meta(table)))

@@ -245,7 +245,14 @@ def publish_register(
         published_by=actor,
         replaces_id=replaces.id if replaces else None,
     )
-    built = build_files(table, done=lambda n, name: report(1 + n, PUBLISH_STEPS, f"Built {name}"))
+    pdf_step = 1 + FORMATS.index("pdf")  # the PDF is the long step: say how far it has got
+    built = build_files(
+        table,
+        done=lambda n, name: report(1 + n, PUBLISH_STEPS, f"Built {name}"),
+        on_part=lambda part, parts: report(
+            pdf_step, PUBLISH_STEPS, f"Laying out the PDF: part {part} of {parts} done"
+        ),
+    )
     snapshot.files = [
         SnapshotFile(
             name=f.name,

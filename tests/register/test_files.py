@@ -1,4 +1,4 @@
-"""A long register's PDF is laid out in parts and joined, its pages numbered on throughout."""
+"""A long register's PDF is laid out in parts and joined, its pages numbered "n of N" throughout."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from skillsreg.register import files
 from skillsreg.register.files import RegisterTable, pdf_bytes
 from skillsreg.register.rules import ConsentField
 
@@ -30,21 +29,44 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def test_a_long_register_is_joined_from_parts_with_every_person_and_page_numbers_running_on(
-    app, monkeypatch
-):
-    monkeypatch.setattr(files, "PDF_PART_ROWS", 40)
+def numbers(texts: list[str]) -> list[tuple[int, int]]:
+    """Each page's "Page n of N", read from the page."""
+    found = [re.findall(r"Page (\d+) of (\d+)", text) for text in texts]
+    assert all(len(on_page) == 1 for on_page in found), found  # one footer, never two
+    return [(int(n), int(total)) for [(n, total)] in found]
+
+
+def check_joined(pdf: bytes, people: int) -> list[str]:
+    texts = page_texts(pdf)
+    everything = "\n".join(texts)
+    assert [n for n in range(people) if f"Person {n:03}" not in everything] == []
+    assert numbers(texts) == [(n, len(texts)) for n in range(1, len(texts) + 1)]
+    assert everything.count(f"{people} people") == 1  # the caption, once, in the first part
+    # The running header is on every page but the first, in later parts too.
+    assert all("Published 6 December 2026" in text for text in texts[1:])
+    return texts
+
+
+def test_a_long_register_is_joined_from_parts_with_every_page_numbered_n_of_all(app):
+    app.config["REGISTER_PDF_PART_ROWS"] = 40
     parts = []
     with app.test_request_context():
         pdf = pdf_bytes(table(100), on_part=lambda done, total: parts.append((done, total)))
     assert parts == [(1, 3), (2, 3), (3, 3)]
-    texts = page_texts(pdf)
-    everything = "\n".join(texts)
-    assert [n for n in range(100) if f"Person {n:03}" not in everything] == []
-    numbers = [int(re.search(r"Page (\d+)", text).group(1)) for text in texts]
-    assert numbers == list(range(1, len(texts) + 1))
-    assert everything.count("100 people") == 1  # the caption, once, in the first part
-    assert "Published 6 December 2026" in texts[-1]  # the running header of later parts
+    texts = check_joined(pdf, 100)
+    assert len(texts) > 3  # a part of 40 people takes more than one page
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None
+    assert meta.title == "Register of web professionals: number 7"
+
+
+def test_parts_laid_out_in_other_processes_join_to_the_same_pages(app):
+    app.config["REGISTER_PDF_PART_ROWS"] = 60
+    with app.test_request_context():
+        here = pdf_bytes(table(150))
+        app.config["REGISTER_PDF_PROCESSES"] = 2
+        elsewhere = pdf_bytes(table(150))
+    assert page_texts(elsewhere) == check_joined(here, 150)
 
 
 def test_a_short_register_is_one_part_numbered_page_n_of_m(app):

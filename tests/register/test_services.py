@@ -109,6 +109,30 @@ def test_publishing_makes_a_numbered_snapshot_in_every_format(consenting, organi
     assert data["people"] == [{"name": "Ada Lovelace", "sector": "Public sector"}]
 
 
+def test_publishing_says_how_far_it_has_got_through_a_long_pdf(consenting, organiser, app, db):
+    for n in range(3):
+        consenting("name", name=f"Person {n}")
+    app.config["REGISTER_PDF_PART_ROWS"] = 1
+    said: list[tuple[int, int, str]] = []
+    services.publish_register(
+        EVERYONE, actor=organiser, now=NOW, progress=lambda *step: said.append(step)
+    )
+    total = services.PUBLISH_STEPS
+    assert said[0] == (0, total, "Finding the people who agreed to be listed")
+    assert said[1] == (1, total, "Building the files for 3 people")
+    assert [message for _, _, message in said[2:]] == [
+        "Built register-1.html",
+        "Built register-1.csv",
+        "Built register-1.csv-metadata.json",
+        "Built register-1.json",
+        "Laying out the PDF: part 1 of 3 done",
+        "Laying out the PDF: part 2 of 3 done",
+        "Laying out the PDF: part 3 of 3 done",
+        "Built register-1.pdf",
+    ]
+    assert [done for done, _, _ in said] == [0, 1, 2, 3, 4, 5, 5, 5, 5, 6]
+
+
 def test_the_csv_matches_its_csvw_metadata(consenting, organiser, db):
     consenting("name", "job_title", name="Ada, Countess", job_title="Programmer")
     consenting("job_title", job_title="Web manager")

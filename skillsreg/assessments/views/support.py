@@ -55,7 +55,7 @@ def current_version(slug: str) -> tuple[Framework, FrameworkVersion]:
     version = latest_published(framework) if framework else None
     if framework is None or version is None:
         abort(404)
-    return framework, load_version(version.id)
+    return framework, load_version(version.id, profiles=False)  # one role level is used
 
 
 def role_level_choices(version: FrameworkVersion) -> list[tuple[str, str]]:
