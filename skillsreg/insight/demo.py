@@ -186,3 +186,8 @@ def load_demo_release(now: datetime, *, budget: Any, url_base: str) -> int | Non
     if queries.releases() or latest_published_version() is None:
         return None
     return services.make_release(budget=budget, actor=None, now=now, url_base=url_base).number
+
+
+def demo_member_count() -> int:
+    """How many demonstration accounts this copy of the service holds (shown on insight pages)."""
+    return db.session.scalar(sa.select(sa.func.count()).where(User.is_demo)) or 0

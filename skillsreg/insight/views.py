@@ -21,11 +21,18 @@ from skillsreg.core.filenames import content_disposition
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.insight import action, health, pages, queries, services, trends
+from skillsreg.insight.demo import demo_member_count
 from skillsreg.insight.forms import ReleaseForm, StatisticsChoiceForm
 from skillsreg.insight.rules import remaining_budget
 from skillsreg.insight.settings import budget, min_cell
 
 bp = Blueprint("insight", __name__)
+
+
+@bp.context_processor
+def demonstration_notice() -> dict[str, int]:
+    """Figures made from demonstration accounts say so on every insight page."""
+    return {"demo_members": demo_member_count()}
 
 
 def _version():

@@ -128,3 +128,13 @@ def test_opting_out_without_a_choice_shows_the_error(client, login_as, member):
     page = check_page(client.post("/account/privacy/statistics", data={"choice": ""}), errors=True)
 
     assert "Select whether" in page.get_text()
+
+
+def test_figures_made_from_demonstration_accounts_say_so(client, as_organiser, community):
+    assert not check_page(client.get("/insight/")).select("#demonstration-data")
+
+    community[0].user.is_demo = True
+    page = check_page(client.get("/insight/"))
+
+    notice = page.select_one("#demonstration-data").get_text(" ", strip=True)
+    assert "holds 1 made-up account" in notice
