@@ -1,5 +1,6 @@
-"""Development journeys in Chromium against gunicorn: a plan from gaps measured by a later
-assessment, and a public commitment made, kept, published and then withdrawn.
+"""Development journeys in Chromium against gunicorn: a plan from gaps, an activity done and
+logged in the CPD record against the plan's goal, progress measured by a later assessment; and
+a public commitment made, kept, published and then withdrawn.
 
 Each page is checked by axe at 320 px as the member goes, must not scroll sideways there, and
 is checked again at 1280 px at the end."""
@@ -14,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from skillsreg.core.db import utcnow
+from skillsreg.workshops.queries import in_london
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import (
     SCREENSHOTS,
@@ -118,6 +120,37 @@ def start_plan(pages: Pages) -> None:
     expect(page.get_by_text("Your development plan has been started")).to_be_visible()
 
 
+def log_cpd_for_goal(pages: Pages, title: str) -> None:
+    """Log today's CPD activity against the plan's GOAL and find it, with its hours, in the
+    record."""
+    page = pages.page
+    pages.visit("/development/cpd/", "Your CPD record")
+    page.get_by_role("button", name="Log an activity").click()
+    pages.seen("Log a CPD activity")
+    today = in_london(utcnow()).date()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_label("Mentoring", exact=True).check()
+    page.get_by_label("What did you do?").fill(title)
+    page.get_by_label("How many hours did it take?").fill("2.5")
+    page.get_by_label("What did you learn?").fill("How to plan a content review cycle")
+    page.get_by_label("How will you apply it?").fill("Review our guidance pages every quarter")
+    goals = page.get_by_label("Which goal of your plan did it work toward?")
+    goal = goals.locator("option", has_text=GOAL)
+    expect(goal).to_have_text(re.compile(rf"^{GOAL}: level 4 by \d+ \w+ \d{{4}}$"))
+    goals.select_option(goal.get_attribute("value"))
+    page.get_by_role("button", name="Save activity").click()
+    pages.seen("Your CPD record")
+    expect(page.get_by_text(f"{title} added to your CPD record")).to_be_visible()
+    expect(page.get_by_test_id("year-hours")).to_have_text("2.5 hours")
+    card = page.locator(".govuk-summary-card", has=page.get_by_role("heading", name=title))
+    expect(card).to_have_count(1)
+    row = card.locator(".govuk-summary-list__row")
+    expect(row.filter(has_text="Hours").locator(".govuk-summary-list__value")).to_have_text("2.5")
+    expect(row.filter(has_text="Goal").get_by_role("link")).to_contain_text(GOAL)
+
+
 def test_a_plan_from_gaps_shows_progress_after_an_activity_and_a_new_assessment(
     new_page: Callable[..., Page], live_server: LiveServer
 ) -> None:
@@ -148,6 +181,11 @@ def test_a_plan_from_gaps_shows_progress_after_an_activity_and_a_new_assessment(
     member.get_by_role("button", name="Save").click()
     pages.seen(GOAL)
     expect(member.locator("#activities")).to_contain_text("Done")
+
+    log_cpd_for_goal(pages, "Monthly mentoring with our content lead")
+    cpd = member.locator(".govuk-summary-card", has_text="Monthly mentoring")
+    cpd.get_by_role("link", name=re.compile(f"^{GOAL}")).click()
+    pages.seen("Your development plan")
 
     assess(pages, levels={GOAL: "4 Expert"})
     member.get_by_role("link", name="See your result and gaps").click()

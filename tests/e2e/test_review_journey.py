@@ -1,5 +1,7 @@
 """Independent review in Chromium against gunicorn: asked for, given by someone without an
-account through the emailed link, accepted in part, and shown validated on the result and PDF.
+account through the emailed link, accepted in part, and shown validated on the result and PDF;
+then the validated level becomes a credential that an anonymous visitor verifies, the member
+revokes it, and its public page and the credential check both say it is no longer valid.
 
 The member and their submitted assessment are made by an operator's script against the
 server's database (the assessment pages have journeys of their own).
@@ -82,8 +84,18 @@ def _fits(page: Page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_validated(
-    new_page, live_server: LiveServer, e2e_database_url: str, smtp_server
+def _also_narrow(page: Page) -> None:
+    """The page the member is on, at 320 px too: axe-checked and no sideways scroll."""
+    narrow = page.context.new_page()
+    narrow.set_viewport_size(NARROW)
+    narrow.goto(page.url)
+    check_accessibility(narrow)
+    _fits(narrow, 320)
+    narrow.close()
+
+
+def test_a_review_is_given_accepted_and_its_credential_verified_then_revoked(
+    new_page, live_server: LiveServer, e2e_database_url: str, smtp_server, tmp_path
 ) -> None:
     person = new_person("Imani Reviewee")
     assessment_id = _member_with_assessment(live_server, e2e_database_url, smtp_server, person)
@@ -182,3 +194,85 @@ def test_a_review_is_asked_for_given_without_an_account_accepted_and_shown_valid
     check_accessibility(narrow)
     expect(narrow.locator("td .govuk-tag", has_text="Validated")).to_have_count(1)
     narrow.close()
+
+    # The validated level becomes a credential, from the member's credentials page.
+    member.goto("/credentials")
+    expect_page(member, "Your credentials")
+    _also_narrow(member)
+    member.get_by_role("button", name="Get a credential for Content design at level 4").click()
+    name = re.compile(r"^Content design at level 4, Expert, ")
+    expect(member.get_by_role("heading", level=1)).to_have_text(name)
+    check_accessibility(member)
+    expect(member.get_by_text("Credential issued")).to_be_visible()
+    expect(member.get_by_role("heading", name="Valid credential")).to_be_visible()
+    expect(member.locator("main")).to_contain_text("Rita Reviewer")
+    _also_narrow(member)
+    credential_url = member.url
+
+    # The member makes it public; anyone with the link can check it.
+    member.get_by_role("link", name="Change who can see it").click()
+    expect_page(member, "Who can see it")
+    _also_narrow(member)
+    member.get_by_label("Anyone with the link", exact=False).check()
+    member.get_by_role("button", name="Save").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text(name)
+    check_accessibility(member)
+    public_url = member.get_by_role("link", name="/verify", exact=False).get_attribute("href")
+    jwt_href = member.get_by_role("link", name="Credential as a compact JWT").get_attribute("href")
+    jwt = member.request.get(jwt_href or "").text()
+    for viewport in (NARROW, WIDE):
+        anyone = new_page(viewport=viewport)
+        response = anyone.goto(public_url or "")
+        assert response is not None
+        assert response.status == 200
+        expect(anyone.get_by_role("heading", level=1)).to_have_text(name)
+        check_accessibility(anyone)
+        expect(anyone.get_by_role("heading", name="Valid credential")).to_be_visible()
+        expect(anyone.get_by_text("It has not been revoked.")).to_be_visible()
+        _fits(anyone, viewport["width"])
+
+    # The member revokes it.
+    member.get_by_role("link", name="Revoke this credential").click()
+    expect_page(member, "Revoke the credential")
+    _also_narrow(member)
+    member.get_by_label("Why is it revoked?").fill("My role changed and I no longer do this")
+    member.get_by_role("button", name="Revoke the credential").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text(name)
+    check_accessibility(member)
+    expect(member.get_by_text("Credential revoked")).to_be_visible()
+    assert member.url == credential_url
+    _also_narrow(member)
+
+    # Its public page now says it is not valid, at both widths.
+    for viewport in (NARROW, WIDE):
+        anyone = new_page(viewport=viewport)
+        anyone.goto(public_url or "")
+        expect(anyone.get_by_role("heading", level=1)).to_have_text(name)
+        check_accessibility(anyone)
+        expect(anyone.get_by_text("This credential is not valid")).to_be_visible()
+        expect(anyone.get_by_text("It has been revoked by the issuer.").first).to_be_visible()
+        expect(anyone.get_by_role("heading", name="Valid credential")).to_have_count(0)
+        _fits(anyone, viewport["width"])
+
+    # So does the credential check: the JWT pasted on a phone, then uploaded as a file.
+    checker = new_page(viewport=NARROW)
+    checker.goto("/credentials/verify")
+    expect_page(checker, "Check a credential")
+    _fits(checker, 320)
+    checker.get_by_label("Paste the credential").fill(jwt)
+    checker.get_by_role("button", name="Check the credential").click()
+    expect_page(checker, "Check a credential")
+    expect(checker.get_by_text("This credential is not valid")).to_be_visible()
+    expect(checker.get_by_text("It has been revoked by the issuer.").first).to_be_visible()
+    _fits(checker, 320)
+    jwt_file = tmp_path / "credential.jwt"
+    jwt_file.write_text(jwt, encoding="utf-8")
+    uploader = new_page(viewport=WIDE)
+    uploader.goto("/credentials/verify")
+    expect_page(uploader, "Check a credential")
+    uploader.get_by_label("Or upload the credential").set_input_files(jwt_file)
+    uploader.get_by_role("button", name="Check the credential").click()
+    expect_page(uploader, "Check a credential")
+    expect(uploader.get_by_text("This credential is not valid")).to_be_visible()
+    expect(uploader.get_by_text("It has been revoked by the issuer.").first).to_be_visible()
+    expect(uploader.locator("main")).to_contain_text("Content design at level 4")
