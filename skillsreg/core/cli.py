@@ -17,7 +17,7 @@ from skillsreg.development.demo import load_demo_plan
 from skillsreg.extensions import db
 from skillsreg.insight.demo import load_demo_community, load_demo_release
 from skillsreg.insight.settings import budget
-from skillsreg.library.demo import load_demo_documents
+from skillsreg.library.demo import load_demo_documents, load_demo_downloads
 from skillsreg.reviews.demo import load_demo_reviews
 from skillsreg.workshops.demo import load_demo_round_tables, load_demo_workshops
 
@@ -42,6 +42,7 @@ def load_demo() -> None:
     load_demo_cpd_record(utcnow())
     community = load_demo_community(utcnow())
     load_demo_release(utcnow(), budget=budget(), url_base=current_app.config["BASE_URL"])
+    load_demo_downloads(utcnow())
     db.session.commit()
     if community:
         click.echo(f"{community} demonstration members with self-assessments added.")

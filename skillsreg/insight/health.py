@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus
 from skillsreg.extensions import db
-from skillsreg.library.models import Document
+from skillsreg.library.models import Document, LibraryDownload
 from skillsreg.workshops.models import Choice, ExpressionOfInterest
 from skillsreg.workshops.offers.models import Offer, OfferStatus
 
@@ -24,6 +24,7 @@ MEASURES: dict[str, str] = {
     "taken": "Places taken",
     "attended": "Attended",
     "documents": "Library documents",
+    "downloads": "Library downloads",
 }
 
 
@@ -46,6 +47,7 @@ def _queries() -> dict[str, dict[str, int]]:
         "taken": _per_month(Offer.responded_at, Offer.status == OfferStatus.ACCEPTED),
         "attended": _per_month(Choice.attendance_recorded_at, Choice.attended.is_(True)),
         "documents": _per_month(Document.created_at),
+        "downloads": _per_month(LibraryDownload.downloaded_at),
     }
 
 

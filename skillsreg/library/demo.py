@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -11,10 +12,20 @@ from skillsreg.accounts.services import find_user_by_email
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import Framework, FrameworkVersion, VersionStatus
 from skillsreg.frameworks.services import export_version
-from skillsreg.library.models import Document, DocumentKind
+from skillsreg.library.models import Document, DocumentKind, DocumentVersion, LibraryDownload
 from skillsreg.library.publishing import PublishedFile, document_by_key, publish_to_library
 
 DEMO_OWNER = "organiser@example.gov.uk"
+# The seed paper was the library's first document, added about eleven months ago.
+SEED_AGE = timedelta(days=330)
+# Demo downloads a week, on average, of a document of each kind.
+WEEKLY_DOWNLOADS = {
+    DocumentKind.COMMUNITY_DOCUMENT: 4.0,
+    DocumentKind.FRAMEWORK_EXPORT: 6.0,
+    DocumentKind.REGISTER_SNAPSHOT: 3.0,
+    DocumentKind.WORKSHOP_MATERIALS: 2.0,
+}
+DOWNLOAD_WINDOW = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,7 @@ def load_demo_documents(now: datetime, *, base_url: str) -> list[Document]:
             tags=seed.tags,
             files=[PublishedFile(seed.file, "text/markdown", seed.body.encode())],
             actor=owner,
-            now=now,
+            now=now - SEED_AGE,
             kind=DocumentKind.COMMUNITY_DOCUMENT,
         )
         documents.append(document)
@@ -142,3 +153,41 @@ def load_demo_documents(now: datetime, *, base_url: str) -> list[Document]:
         )
         documents.append(document)
     return documents
+
+
+def _version_at(document: Document, at: datetime) -> DocumentVersion:
+    """The newest version already added at `at` (versions are newest first)."""
+    return next((v for v in document.versions if v.created_at <= at), document.versions[-1])
+
+
+def load_demo_downloads(now: datetime) -> int:
+    """Scatter downloads over the last year of each served document that has none yet.
+
+    Each document is downloaded from when it was added until `now`, a little more often
+    lately, at a steady rate for its kind; the same document always gets the same scatter.
+    """
+    counted = set(db.session.scalars(sa.select(LibraryDownload.document_id).distinct()))
+    documents = db.session.scalars(
+        sa.select(Document).where(Document.withdrawn_at.is_(None)).order_by(Document.id)
+    ).all()
+    added = 0
+    for document in documents:
+        if document.id in counted or not document.versions:
+            continue
+        seed = document.key or f"document-{document.id}"
+        rng = random.Random(seed)  # noqa: S311 - made-up demonstration data, not secrets
+        start = max(document.created_at, now - DOWNLOAD_WINDOW)
+        seconds = max((now - start).total_seconds(), 0.0)
+        weeks = seconds / timedelta(weeks=1).total_seconds()
+        count = round(weeks * WEEKLY_DOWNLOADS[document.kind] * rng.uniform(0.6, 1.4))
+        for _ in range(count):
+            at = start + timedelta(seconds=seconds * rng.random() ** 0.7)
+            version = _version_at(document, at)
+            db.session.add(
+                LibraryDownload(
+                    document_id=document.id, document_version_id=version.id, downloaded_at=at
+                )
+            )
+        added += count
+    db.session.flush()
+    return added

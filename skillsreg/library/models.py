@@ -190,6 +190,25 @@ class LibraryFile(db.Model):  # type: ignore[name-defined]
         return f"<LibraryFile {self.id} {self.name}>"
 
 
+class LibraryDownload(db.Model):  # type: ignore[name-defined]
+    """One full download of a library file: which document and version, and when; nothing
+    about who (no user, IP address or browser is kept), so it is never personal data."""
+
+    __tablename__ = "library_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("library_documents.id", ondelete="CASCADE"), index=True
+    )
+    document_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("library_document_versions.id", ondelete="CASCADE"), index=True
+    )
+    downloaded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LibraryDownload {self.document_id} at {self.downloaded_at:%Y-%m-%d}>"
+
+
 class PublishingTarget(db.Model):  # type: ignore[name-defined]
     """A place beyond this service that publications are pushed to: WebDAV folder or CKAN.
 

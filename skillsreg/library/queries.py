@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload, undefer
@@ -13,12 +13,14 @@ from skillsreg.library.models import (
     Document,
     DocumentTag,
     DocumentVersion,
+    LibraryDownload,
     LibraryFile,
     PublishingTarget,
     Push,
 )
 
 PAGE_SIZE = 20
+RECENT_DOWNLOAD_DAYS = 30
 FEED_SIZE = 50
 
 
@@ -82,6 +84,24 @@ def library_file(document_id: int, number: int, name: str) -> LibraryFile | None
         )
         .options(undefer(LibraryFile.content))
     )
+
+
+@dataclass(frozen=True)
+class DownloadCounts:
+    total: int
+    recent: int
+
+
+def download_counts(document_id: int, *, now: datetime) -> DownloadCounts:
+    """How often the document's files were downloaded, ever and in the last 30 days."""
+    since = now - timedelta(days=RECENT_DOWNLOAD_DAYS)
+    total, recent = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(sa.case((LibraryDownload.downloaded_at >= since, 1))),
+        ).where(LibraryDownload.document_id == document_id)
+    ).one()
+    return DownloadCounts(total=total, recent=recent)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from skillsreg.core.audit import record
 from skillsreg.core.jobs.models import Job
 from skillsreg.core.jobs.services import start_job
 from skillsreg.extensions import db
-from skillsreg.library.models import Document, DocumentKind, PublishingTarget, Push, TargetKind
+from skillsreg.library.models import (
+    Document,
+    DocumentKind,
+    LibraryDownload,
+    LibraryFile,
+    PublishingTarget,
+    Push,
+    TargetKind,
+)
 from skillsreg.library.publishing import (
     LibraryError,
     PublishedFile,
@@ -222,6 +230,15 @@ def start_push(document: Document, target_id: int, *, actor: User, now: datetime
         params={"document_id": document.id, "target_id": target_id},
         subject=("library_document", str(document.id)),
     )
+
+
+def record_download(file: LibraryFile, *, now: datetime) -> LibraryDownload:
+    """Count one full download of a file: its document, version and time, nothing of who."""
+    download = LibraryDownload(
+        document_id=file.version.document_id, document_version_id=file.version_id, downloaded_at=now
+    )
+    db.session.add(download)
+    return download
 
 
 def push_key(document: Document) -> str:

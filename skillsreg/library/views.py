@@ -138,6 +138,7 @@ def show_document(document_id: int):
         context = {
             "push_form": push_form,
             "pushes": pushes_for(services.push_key(document)),
+            "downloads": queries.download_counts(document.id, now=utcnow()),
         }
     return render_template(
         "library/show_document.html", document=document, title=document.title, **context
@@ -155,11 +156,17 @@ def download_file(document_id: int, number: int, name: str):
         return render_template(
             "library/withdrawn_file.html", document=document, title="This document was withdrawn"
         ), 410
-    return _file_response(file)
+    response = _file_response(file).make_conditional(request)
+    if request.method == "GET" and response.status_code == 200:
+        services.record_download(file, now=utcnow())
+        db.session.commit()
+    return response
 
 
 def _file_response(file: LibraryFile) -> Response:
     response = Response(file.content, content_type=served_media_type(file.media_type))
+    # Files never change once added: their digest lets a cache check back with a 304.
+    response.set_etag(file.sha256)
     response.headers["Content-Disposition"] = content_disposition(file.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import expect_page, sign_in, visit
+from tests.e2e.helpers import check_accessibility, expect_page, sign_in, summary_value, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +63,11 @@ def test_an_organiser_uploads_a_document_and_anyone_downloads_it(
     assert download.headers["content-security-policy"] == "default-src 'none'; sandbox"
     feed = reader.request.get("/library/feed.atom").text()
     assert f"New document: {title}" in feed
+    assert reader.request.head(href).status == 200  # headers only: not a download
+
+    organiser.reload()
+    check_accessibility(organiser)
+    expect(summary_value(organiser, "Downloads")).to_have_text("1 in all, 1 in the last 30 days")
+    visit(organiser, "/insight/health", heading="Community health")
+    expect(organiser.get_by_role("heading", name="Library downloads", level=2)).to_be_visible()
+    expect(organiser.get_by_role("table", name="Library downloads per month")).to_be_visible()

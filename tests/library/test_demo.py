@@ -12,8 +12,8 @@ from skillsreg.config import ROOT
 from skillsreg.core.db import utcnow
 from skillsreg.frameworks import services as framework_services
 from skillsreg.frameworks.models import VersionStatus
-from skillsreg.library.demo import load_demo_documents
-from skillsreg.library.models import Document, DocumentKind
+from skillsreg.library.demo import load_demo_documents, load_demo_downloads
+from skillsreg.library.models import Document, DocumentKind, LibraryDownload
 
 FRAMEWORK = ROOT / "frameworks" / "web-professionals" / "1.0.0.yaml"
 
@@ -42,3 +42,18 @@ def test_demo_documents_are_loaded_once(db, organiser):
     rows = list(csv.reader(io.StringIO(files[f"{stem}.csv"].content.decode())))
     assert len(rows) > 10
     assert "CFDocument" in json.loads(files[f"{stem}-case.json"].content)
+
+
+def test_demo_downloads_are_scattered_over_the_year_once(db, organiser):
+    now = utcnow()
+    (paper,) = load_demo_documents(now, base_url="http://skillsreg.test")
+
+    added = load_demo_downloads(now)
+
+    events = list(db.session.scalars(sa.select(LibraryDownload)))
+    assert added == len(events) > 50
+    assert all(paper.created_at <= e.downloaded_at <= now for e in events)
+    assert {e.document_version_id for e in events} == {paper.latest_version.id}
+    months = {(e.downloaded_at.year, e.downloaded_at.month) for e in events}
+    assert len(months) >= 9
+    assert load_demo_downloads(now) == 0
