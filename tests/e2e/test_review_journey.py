@@ -42,7 +42,7 @@ from skillsreg.app import create_app
 from skillsreg.assessments import services
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db
-from skillsreg.frameworks.services import find_framework, latest_published
+from skillsreg.frameworks.services import find_framework, find_version
 from skillsreg.frameworks.store import load_version
 
 email, name, password = sys.argv[1:4]
@@ -52,7 +52,8 @@ with create_app().app_context():
         name=name, email=email, password=password, organisation="Hove Council", sector="public",
         job_title="Web manager", web_groups=["web-manager"], now=now, confirmed=True,
     )
-    version = load_version(latest_published(find_framework("web-professionals")).id)
+    # 1.0.0, not the latest: an earlier journey in the same run may publish 1.1.0
+    version = load_version(find_version(find_framework("web-professionals"), "1.0.0").id)
     assessment = services.start_assessment(
         user=user, version=version, role_code="web-manager", role_level_code="assistant", now=now
     )
