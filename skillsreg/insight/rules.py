@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -62,11 +62,26 @@ class Table:
         kind = key[0]
         if kind == "cell":
             return self.cells.get((key[1], key[2]), 0)
+        if key in self._margins:
+            return self._margins[key]
         if kind == "row":
             return sum(self.cells.get((key[1], c), 0) for c in self.cols)
         if kind == "col":
             return sum(self.cells.get((r, key[1]), 0) for r in self.rows)
         return sum(self.cells.values())
+
+    @cached_property
+    def _margins(self) -> dict[Key, int]:
+        """Every row and column total and the grand total, added up once."""
+        margins: dict[Key, int] = {("row", r): 0 for r in self.rows}
+        margins |= {("col", c): 0 for c in self.cols}
+        for r in self.rows:
+            for c in self.cols:
+                n = self.cells.get((r, c), 0)
+                margins[("row", r)] += n
+                margins[("col", c)] += n
+        margins[("all",)] = sum(self.cells.values())
+        return margins
 
     def all_keys(self) -> list[Key]:
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
@@ -84,21 +99,21 @@ class Table:
 
 
 @lru_cache(maxsize=256)
-def _equation_matrix(rows: tuple, cols: tuple) -> tuple[list[Key], np.ndarray]:
-    """Every key of a table this shape, and one row per equation: +1 parts, -1 the total."""
+def _equation_matrix(rows: tuple, cols: tuple) -> tuple[dict[Key, int], np.ndarray]:
+    """Where each key of a table this shape sits, and one row per equation: +1 parts, -1 the
+    total."""
     import numpy as np  # only when a table is protected: `flask --help` stays light
 
     table = Table(rows=rows, cols=cols, cells={})
-    keys = table.all_keys()
-    index = {key: i for i, key in enumerate(keys)}
+    index = {key: i for i, key in enumerate(table.all_keys())}
     equations = table.equations()
-    matrix = np.zeros((len(equations), len(keys)))
+    matrix = np.zeros((len(equations), len(index)))
     for row, (parts, total) in enumerate(equations):
         for key in parts:
             matrix[row, index[key]] += 1
         matrix[row, index[total]] -= 1
     matrix.flags.writeable = False
-    return keys, matrix
+    return index, matrix
 
 
 def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
@@ -110,9 +125,9 @@ def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
     """
     import numpy as np
 
-    keys, matrix = _equation_matrix(table.rows, table.cols)
-    hidden_set = set(hidden)
-    columns = [i for i, key in enumerate(keys) if key in hidden_set]
+    index, matrix = _equation_matrix(table.rows, table.cols)
+    keys = list(index)
+    columns = sorted({index[key] for key in hidden})
     if not columns:
         return set()
     unknowns = [keys[i] for i in columns]
@@ -180,13 +195,37 @@ def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
     )
     # The first (by preference) that leaves fewer counts exposed; else the one leaving fewest.
     best, fewest = ordered[0], None
-    for key in ordered:
-        left = len(derivable_cells(table, hidden | {key}))
+    for key, left in zip(ordered, exposed_if_hidden(table, hidden, exposed, ordered), strict=True):
         if left < len(exposed):
             return key
         if fewest is None or left < fewest:
             best, fewest = key, left
     return best
+
+
+def exposed_if_hidden(
+    table: Table, hidden: set[Key], exposed: set[Key], candidates: Sequence[Key]
+) -> list[int]:
+    """For each candidate, how many counts would be exposed were it hidden too: the size of
+    `derivable_cells(table, hidden | {candidate})`, for every candidate in one solve.
+
+    `exposed` are the hidden counts derivable now. With A the equations' columns for the
+    hidden counts and a the candidate's column: if no x has A x = -a, every way to move the
+    hidden counts leaves the candidate still, so it is exposed as well. Otherwise (x, 1) is a
+    new way to move them, and an exposed count stays exposed only where x is zero.
+    """
+    import numpy as np
+
+    index, matrix = _equation_matrix(table.rows, table.cols)
+    columns = sorted(index[key] for key in hidden)
+    system = matrix[:, columns]
+    added = matrix[:, [index[key] for key in candidates]]
+    solution = np.linalg.lstsq(system, -added, rcond=None)[0]
+    solvable = np.abs(system @ solution + added).max(axis=0) < 1e-9
+    position = {column: i for i, column in enumerate(columns)}
+    rows = [position[index[key]] for key in exposed]
+    still = (np.abs(solution[rows, :]) < 1e-9).sum(axis=0)
+    return [int(n) if ok else len(exposed) + 1 for n, ok in zip(still, solvable, strict=True)]
 
 
 def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:
