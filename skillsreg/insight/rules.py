@@ -59,11 +59,12 @@ class Table:
     cells: Mapping[Any, int]
 
     def value(self, key: Key) -> int:
+        known = self._values.get(key)
+        if known is not None:
+            return known
         kind = key[0]
         if kind == "cell":
             return self.cells.get((key[1], key[2]), 0)
-        if key in self._margins:
-            return self._margins[key]
         if kind == "row":
             return sum(self.cells.get((key[1], c), 0) for c in self.cols)
         if kind == "col":
@@ -71,17 +72,18 @@ class Table:
         return sum(self.cells.values())
 
     @cached_property
-    def _margins(self) -> dict[Key, int]:
-        """Every row and column total and the grand total, added up once."""
-        margins: dict[Key, int] = {("row", r): 0 for r in self.rows}
-        margins |= {("col", c): 0 for c in self.cols}
+    def _values(self) -> dict[Key, int]:
+        """Every cell, row and column total and the grand total, added up once."""
+        values: dict[Key, int] = {("row", r): 0 for r in self.rows}
+        values |= {("col", c): 0 for c in self.cols}
         for r in self.rows:
             for c in self.cols:
                 n = self.cells.get((r, c), 0)
-                margins[("row", r)] += n
-                margins[("col", c)] += n
-        margins[("all",)] = sum(self.cells.values())
-        return margins
+                values[("cell", r, c)] = n
+                values[("row", r)] += n
+                values[("col", c)] += n
+        values[("all",)] = sum(self.cells.values())
+        return values
 
     def all_keys(self) -> list[Key]:
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
@@ -90,12 +92,18 @@ class Table:
 
     def equations(self) -> list[tuple[list[Key], Key]]:
         """Each (parts, total): the parts add up to the total."""
-        eqs: list[tuple[list[Key], Key]] = []
-        eqs += [([("cell", r, c) for c in self.cols], ("row", r)) for r in self.rows]
-        eqs += [([("cell", r, c) for r in self.rows], ("col", c)) for c in self.cols]
-        eqs.append(([("row", r) for r in self.rows], ("all",)))
-        eqs.append(([("col", c) for c in self.cols], ("all",)))
-        return eqs
+        return _equations(self.rows, self.cols)
+
+
+@lru_cache(maxsize=256)
+def _equations(rows: tuple, cols: tuple) -> list[tuple[list[Key], Key]]:
+    """A table's equations depend only on its shape, so are worked out once per shape."""
+    eqs: list[tuple[list[Key], Key]] = []
+    eqs += [([("cell", r, c) for c in cols], ("row", r)) for r in rows]
+    eqs += [([("cell", r, c) for r in rows], ("col", c)) for c in cols]
+    eqs.append(([("row", r) for r in rows], ("all",)))
+    eqs.append(([("col", c) for c in cols], ("all",)))
+    return eqs
 
 
 @lru_cache(maxsize=256)
