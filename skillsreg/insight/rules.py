@@ -175,16 +175,17 @@ def suppress(table: Table, k: int, *, forced: Iterable[Key] = ()) -> Suppression
     result = Suppression()
     result.primary = {key for key in table.all_keys() if 0 < table.value(key) < k}
     result.secondary = {key for key in forced if key not in result.primary}
-    while True:
-        exposed = derivable_cells(table, result.hidden)
-        if not exposed:
-            return result
-        result.secondary.add(_complement(table, result.hidden, exposed))
+    exposed = derivable_cells(table, result.hidden)
+    while exposed:
+        key, exposed = _complement(table, result.hidden, exposed)
+        result.secondary.add(key)
+    return result
 
 
-def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
-    """The visible count to hide next: of those sharing an equation with an exposed one, the
-    one leaving fewest exposed, then inner counts before margins, then the smallest."""
+def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> tuple[Key, set[Key]]:
+    """The visible count to hide next, and what is exposed once it is hidden: of those sharing
+    an equation with an exposed one, the first leaving fewer exposed (else the one leaving
+    fewest), preferring inner counts to margins, then the smallest."""
     candidates: set[Key] = set()
     for parts, total in table.equations():
         members = [*parts, total]
@@ -201,21 +202,19 @@ def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
         candidates,
         key=lambda key: (key[0] != "cell", table.value(key) == 0, table.value(key), repr(key)),
     )
-    # The first (by preference) that leaves fewer counts exposed; else the one leaving fewest.
-    best, fewest = ordered[0], None
-    for key, left in zip(ordered, exposed_if_hidden(table, hidden, exposed, ordered), strict=True):
-        if left < len(exposed):
-            return key
-        if fewest is None or left < fewest:
-            best, fewest = key, left
-    return best
+    after = exposed_if_hidden(table, hidden, exposed, ordered)
+    for key, left in zip(ordered, after, strict=True):
+        if len(left) < len(exposed):
+            return key, left
+    fewest = min(range(len(ordered)), key=lambda n: len(after[n]))
+    return ordered[fewest], after[fewest]
 
 
 def exposed_if_hidden(
     table: Table, hidden: set[Key], exposed: set[Key], candidates: Sequence[Key]
-) -> list[int]:
-    """For each candidate, how many counts would be exposed were it hidden too: the size of
-    `derivable_cells(table, hidden | {candidate})`, for every candidate in one solve.
+) -> list[set[Key]]:
+    """For each candidate, the counts that would be exposed were it hidden too: what
+    `derivable_cells(table, hidden | {candidate})` gives, for every candidate in one solve.
 
     `exposed` are the hidden counts derivable now. With A the equations' columns for the
     hidden counts and a the candidate's column: if no x has A x = -a, every way to move the
@@ -231,9 +230,14 @@ def exposed_if_hidden(
     solution = np.linalg.lstsq(system, -added, rcond=None)[0]
     solvable = np.abs(system @ solution + added).max(axis=0) < 1e-9
     position = {column: i for i, column in enumerate(columns)}
-    rows = [position[index[key]] for key in exposed]
-    still = (np.abs(solution[rows, :]) < 1e-9).sum(axis=0)
-    return [int(n) if ok else len(exposed) + 1 for n, ok in zip(still, solvable, strict=True)]
+    watched = list(exposed)
+    still = np.abs(solution[[position[index[key]] for key in watched], :]) < 1e-9
+    return [
+        {key for key, stays in zip(watched, still[:, n], strict=True) if stays}
+        if solvable[n]
+        else {*exposed, candidate}
+        for n, candidate in enumerate(candidates)
+    ]
 
 
 def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:

@@ -279,4 +279,4 @@ def test_choosing_the_next_count_to_hide_agrees_with_checking_each_candidate(see
 
         left = exposed_if_hidden(table, hidden, exposed, candidates)
 
-        assert left == [len(derivable_cells(table, hidden | {key})) for key in candidates]
+        assert left == [derivable_cells(table, hidden | {key}) for key in candidates]
