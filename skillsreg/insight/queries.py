@@ -281,13 +281,7 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .cte("rated")
     )
-    sources = {}
-    for name, keys in (
-        ("by_role", (rated.c.role_code, rated.c.role_level_code)),
-        ("by_place", (rated.c.sector, rated.c.region)),
-    ):
-        columns = (*keys, rated.c.skill_code, rated.c.lvl, rated.c.status)
-        sources[name] = sa.select(*columns, sa.func.count().label("n")).group_by(*columns).cte(name)
+    sources = _groupings(rated)
     parts = []
     for cut in CUTS:
         source = sources[_CUT_COLUMNS[cut][1]]
@@ -310,6 +304,52 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
             .group_by(*by, source.c.skill_code, source.c.status)
         )
     return sa.union_all(*parts)
+
+
+def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
+    """The ratings counted by role and role level (`by_role`) and by sector and region
+    (`by_place`), per skill, level and gap status.
+
+    PostgreSQL counts both in one pass over the ratings (GROUPING SETS, hashed); SQLite, which
+    has no grouping sets, in one pass each over the ratings it has set aside.
+    """
+    keys = {
+        "by_role": (rated.c.role_code, rated.c.role_level_code),
+        "by_place": (rated.c.sector, rated.c.region),
+    }
+    measures = (rated.c.skill_code, rated.c.lvl, rated.c.status)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {
+            name: sa.select(*columns, *measures, sa.func.count().label("n"))
+            .group_by(*columns, *measures)
+            .cte(name)
+            for name, columns in keys.items()
+        }
+    both = (
+        sa.select(
+            *keys["by_role"],
+            *keys["by_place"],
+            *measures,
+            sa.func.count().label("n"),
+            sa.func.grouping(rated.c.sector).label("by_role"),
+        )
+        .group_by(
+            sa.func.grouping_sets(
+                sa.tuple_(*keys["by_role"], *measures), sa.tuple_(*keys["by_place"], *measures)
+            )
+        )
+        .cte("grouped")
+    )
+    return {
+        name: sa.select(
+            *(both.c[column.name] for column in columns),
+            *(both.c[m.name] for m in measures),
+            both.c.n,
+        )
+        .where(both.c.by_role == (1 if name == "by_role" else 0))
+        .cte(name)
+        for name, columns in keys.items()
+    }
 
 
 def _text(value: object) -> str:
