@@ -54,6 +54,10 @@ def counted_assessments(version_id: int, *, validated: bool = False) -> sa.Subqu
     Self-ratings come from the member's own assessments; `validated` counts instead the
     assessments an independent review validated (reviews/), which are kept apart.
     """
+    return _counted(version_id, validated=validated).subquery("counted")
+
+
+def _counted(version_id: int, *, validated: bool = False) -> sa.Select:
     ranked = (
         sa.select(
             Assessment.id.label("assessment_id"),
@@ -83,7 +87,7 @@ def counted_assessments(version_id: int, *, validated: bool = False) -> sa.Subqu
         )
         .subquery()
     )
-    return sa.select(ranked).where(ranked.c.newest == 1).subquery("counted")
+    return sa.select(ranked).where(ranked.c.newest == 1)
 
 
 def validated_counts(version_id: int) -> dict[tuple[str, int], int]:
@@ -96,17 +100,6 @@ def validated_counts(version_id: int) -> dict[tuple[str, int], int]:
         .group_by(Rating.skill_code, Rating.level)
     )
     return {(skill, level or 0): n for skill, level, n in rows}
-
-
-def _cut_column(counted: sa.Subquery, cut: str) -> sa.ColumnElement[str]:
-    columns: dict[str, sa.ColumnElement[str]] = {
-        "all": sa.literal("all"),
-        "role": counted.c.role_code,
-        "role-level": counted.c.role_level_code,
-        "sector": counted.c.sector,
-        "region": counted.c.region,
-    }
-    return columns[cut]
 
 
 def _expected(version_id: int) -> sa.Subquery:
@@ -135,56 +128,228 @@ class Picture:
     gaps: dict[str, dict[tuple[str, str, str], int]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
 
+    # The counts regrouped per skill, built on first use: {(measure, cut): {skill: counts}}.
+    _per_skill: dict[tuple[str, str], dict[str, dict]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
     def level_counts(self, cut: str, skill: str) -> dict[tuple[str, int], int]:
         """(group, level) -> people, for one skill cut one way."""
-        return {(g, lv): n for (g, s, lv), n in self.levels[cut].items() if s == skill}
+        return dict(self._skill_counts("levels", cut).get(skill, {}))
 
     def gap_counts(self, cut: str, skill: str) -> dict[tuple[str, str], int]:
         """(group, status) -> people, for one skill cut one way."""
-        return {(g, st): n for (g, s, st), n in self.gaps[cut].items() if s == skill}
+        return dict(self._skill_counts("gaps", cut).get(skill, {}))
+
+    def _skill_counts(self, measure: str, cut: str) -> dict[str, dict]:
+        if (measure, cut) not in self._per_skill:
+            counts = self.levels[cut] if measure == "levels" else self.gaps[cut]
+            per_skill: dict[str, dict] = {}
+            for (group, skill, value), n in counts.items():
+                per_skill.setdefault(skill, {})[(group, value)] = n
+            self._per_skill[(measure, cut)] = per_skill
+        return self._per_skill[(measure, cut)]
 
 
 def skills_picture(version_id: int) -> Picture:
-    """Count, in SQL, how the counted people rate each skill, every way the picture is cut."""
-    counted = counted_assessments(version_id)
+    """Count, in SQL, how the counted people rate each skill, every way the picture is cut.
+
+    Two statements. The counted people's ratings are joined to what their role levels expect
+    once, grouped once by role and role level and once by sector and region (a single pass
+    over the ratings each), and every cut is rolled up in the database from those groupings.
+    """
+    counted = _counted(version_id).cte("counted")
     people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
     picture = Picture(version_id=version_id, people=people)
-    expected = _expected(version_id)
-    level = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level)
+    for cut in CUTS:
+        picture.levels[cut], picture.gaps[cut], picture.groups[cut] = {}, {}, []
+    for cut, group in db.session.execute(_groups_statement(counted)):
+        picture.groups[cut].append(_text(group))
+    for groups in picture.groups.values():
+        groups.sort()
+    for cut, group, skill, level, status, n in db.session.execute(
+        _counts_statement(version_id, counted)
+    ):
+        if status is None:
+            picture.levels[cut][(_text(group), skill, int(level))] = n
+        else:
+            picture.gaps[cut][(_text(group), skill, status)] = n
+    return picture
+
+
+# Each cut's column (None: everyone in one group), and which grouping of the ratings holds it.
+_CUT_COLUMNS: dict[str, tuple[str | None, str]] = {
+    "all": (None, "by_role"),
+    "role": ("role_code", "by_role"),
+    "role-level": ("role_level_code", "by_role"),
+    "sector": ("sector", "by_place"),
+    "region": ("region", "by_place"),
+}
+
+
+def _cut_column(source: sa.CTE, cut: str) -> sa.ColumnElement[str]:
+    name = _CUT_COLUMNS[cut][0]
+    return sa.literal("all", sa.String) if name is None else source.c[name]
+
+
+def _groups_statement(counted: sa.CTE) -> sa.CompoundSelect:
+    """(cut, group) for every group of every cut that has someone counted in it."""
+    people = sa.select(
+        counted.c.role_code,
+        counted.c.role_level_code,
+        sa.cast(counted.c.sector, sa.String).label("sector"),
+        counted.c.region,
+    ).cte("people")
+    return sa.union_all(
+        *(
+            sa.select(
+                sa.literal(cut, sa.String).label("cut"), _cut_column(people, cut).label("grp")
+            )
+            .select_from(people)
+            .distinct()
+            for cut in CUTS
+        )
+    )
+
+
+def _expectations(version_id: int, counted: sa.Subquery | sa.CTE) -> sa.CTE:
+    """Each counted person's role level profile, one row per skill it expects a level of.
+
+    The role level is looked up once per person, so ratings are then reached through the
+    (assessment, skill) index: only the ratings that can be compared are read.
+    """
+    return (
+        sa.select(
+            counted.c.user_id,
+            counted.c.assessment_id,
+            counted.c.role_code,
+            counted.c.role_level_code,
+            counted.c.sector,
+            counted.c.region,
+            ProfileEntry.skill_code,
+            ProfileEntry.level.label("expected"),
+        )
+        .select_from(counted)
+        .join(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
+        .join(
+            RoleLevel,
+            sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
+        )
+        .join(ProfileEntry, ProfileEntry.role_level_id == RoleLevel.id)
+        .cte("expectations")
+        # Folded into the join, both databases would read every rating instead.
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
+    """(cut, group, skill, level, status, people) for every cut: level counts have no status,
+    gap counts no level. Not applicable counts as level 0 and is never compared."""
+    # Each person's role level is looked up once; their expectation of each rated skill then
+    # comes through the profile's (role level, skill) index.
+    expected = ProfileEntry.level
     status = sa.case(
-        (Rating.level < expected.c.expected, "below"),
-        (Rating.level == expected.c.expected, "meets"),
+        (sa.or_(Rating.level.is_(None), expected.is_(None)), sa.null()),
+        (Rating.level < expected, "below"),
+        (Rating.level == expected, "meets"),
         else_="above",
     )
+    rated = (
+        sa.select(
+            counted.c.role_code,
+            counted.c.role_level_code,
+            sa.cast(counted.c.sector, sa.String).label("sector"),
+            counted.c.region,
+            Rating.skill_code,
+            sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level).label("lvl"),
+            status.label("status"),
+        )
+        .select_from(counted)
+        .outerjoin(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
+        .outerjoin(
+            RoleLevel,
+            sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
+        )
+        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .outerjoin(
+            ProfileEntry,
+            sa.and_(
+                ProfileEntry.role_level_id == RoleLevel.id,
+                ProfileEntry.skill_code == Rating.skill_code,
+            ),
+        )
+        .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
+        .cte("rated")
+    )
+    sources = _groupings(rated)
+    parts = []
     for cut in CUTS:
-        group = _cut_column(counted, cut).label("grp")
-        level_rows = db.session.execute(
-            sa.select(group, Rating.skill_code, level.label("lvl"), sa.func.count())
-            .select_from(counted)
-            .join(Rating, Rating.assessment_id == counted.c.assessment_id)
-            .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
-            .group_by(group, Rating.skill_code, level)
-        )
-        picture.levels[cut] = {(_text(g), s, int(lv)): n for g, s, lv, n in level_rows}
-        gap_rows = db.session.execute(
-            sa.select(group, Rating.skill_code, status.label("status"), sa.func.count())
-            .select_from(counted)
-            .join(Rating, Rating.assessment_id == counted.c.assessment_id)
-            .join(
-                expected,
-                sa.and_(
-                    expected.c.role_code == counted.c.role_code,
-                    expected.c.role_level_code == counted.c.role_level_code,
-                    expected.c.skill_code == Rating.skill_code,
-                ),
+        source = sources[_CUT_COLUMNS[cut][1]]
+        column = _cut_column(source, cut)
+        group = column.label("grp")
+        # Everyone is one group: grouping by a constant is refused by PostgreSQL.
+        by = () if cut == "all" else (column,)
+        people = sa.cast(sa.func.sum(source.c.n), sa.Integer).label("n")
+        label = sa.literal(cut, sa.String).label("cut")
+        no_status = sa.cast(sa.null(), sa.String).label("status")
+        no_level = sa.cast(sa.null(), sa.Integer).label("lvl")
+        parts.append(
+            sa.select(label, group, source.c.skill_code, source.c.lvl, no_status, people).group_by(
+                *by, source.c.skill_code, source.c.lvl
             )
-            .where(Rating.level.is_not(None))
-            .group_by(group, Rating.skill_code, status)
         )
-        picture.gaps[cut] = {(_text(g), s, st): n for g, s, st, n in gap_rows}
-        group_rows = db.session.execute(sa.select(group).select_from(counted).distinct())
-        picture.groups[cut] = sorted(_text(g) for (g,) in group_rows)
-    return picture
+        parts.append(
+            sa.select(label, group, source.c.skill_code, no_level, source.c.status, people)
+            .where(source.c.status.is_not(None))
+            .group_by(*by, source.c.skill_code, source.c.status)
+        )
+    return sa.union_all(*parts)
+
+
+def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
+    """The ratings counted by role and role level (`by_role`) and by sector and region
+    (`by_place`), per skill, level and gap status.
+
+    PostgreSQL counts both in one pass over the ratings (GROUPING SETS, hashed); SQLite, which
+    has no grouping sets, in one pass each over the ratings it has set aside.
+    """
+    keys = {
+        "by_role": (rated.c.role_code, rated.c.role_level_code),
+        "by_place": (rated.c.sector, rated.c.region),
+    }
+    measures = (rated.c.skill_code, rated.c.lvl, rated.c.status)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {
+            name: sa.select(*columns, *measures, sa.func.count().label("n"))
+            .group_by(*columns, *measures)
+            .cte(name)
+            for name, columns in keys.items()
+        }
+    both = (
+        sa.select(
+            *keys["by_role"],
+            *keys["by_place"],
+            *measures,
+            sa.func.count().label("n"),
+            sa.func.grouping(rated.c.sector).label("by_role"),
+        )
+        .group_by(
+            sa.func.grouping_sets(
+                sa.tuple_(*keys["by_role"], *measures), sa.tuple_(*keys["by_place"], *measures)
+            )
+        )
+        .cte("grouped")
+    )
+    return {
+        name: sa.select(
+            *(both.c[column.name] for column in columns),
+            *(both.c[m.name] for m in measures),
+            both.c.n,
+        )
+        .where(both.c.by_role == (1 if name == "by_role" else 0))
+        .cte(name)
+        for name, columns in keys.items()
+    }
 
 
 def _text(value: object) -> str:
@@ -259,26 +424,23 @@ def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
     """(category, status) -> people: below if any expected skill of the category is rated
     below its expected level, above if every one is above, otherwise meets."""
     counted = counted_assessments(version_id)
-    expected = _expected(version_id)
-    difference = Rating.level - expected.c.expected
+    expectations = _expectations(version_id, counted)
     per_person = (
         sa.select(
             Skill.category_code.label("category"),
-            sa.func.min(difference).label("lowest"),
+            sa.func.min(Rating.level - expectations.c.expected).label("lowest"),
         )
-        .select_from(counted)
-        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .select_from(expectations)
         .join(
-            expected,
+            Rating,
             sa.and_(
-                expected.c.role_code == counted.c.role_code,
-                expected.c.role_level_code == counted.c.role_level_code,
-                expected.c.skill_code == Rating.skill_code,
+                Rating.assessment_id == expectations.c.assessment_id,
+                Rating.skill_code == expectations.c.skill_code,
             ),
         )
         .join(Skill, sa.and_(Skill.version_id == version_id, Skill.code == Rating.skill_code))
         .where(Rating.level.is_not(None))
-        .group_by(counted.c.user_id, Skill.category_code)
+        .group_by(expectations.c.user_id, Skill.category_code)
         .subquery()
     )
     status = sa.case(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class Table:
     cells: Mapping[Any, int]
 
     def value(self, key: Key) -> int:
+        known = self._values.get(key)
+        if known is not None:
+            return known
         kind = key[0]
         if kind == "cell":
             return self.cells.get((key[1], key[2]), 0)
@@ -68,6 +71,20 @@ class Table:
             return sum(self.cells.get((r, key[1]), 0) for r in self.rows)
         return sum(self.cells.values())
 
+    @cached_property
+    def _values(self) -> dict[Key, int]:
+        """Every cell, row and column total and the grand total, added up once."""
+        values: dict[Key, int] = {("row", r): 0 for r in self.rows}
+        values |= {("col", c): 0 for c in self.cols}
+        for r in self.rows:
+            for c in self.cols:
+                n = self.cells.get((r, c), 0)
+                values[("cell", r, c)] = n
+                values[("row", r)] += n
+                values[("col", c)] += n
+        values[("all",)] = sum(self.cells.values())
+        return values
+
     def all_keys(self) -> list[Key]:
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
         keys += [("row", r) for r in self.rows] + [("col", c) for c in self.cols] + [("all",)]
@@ -75,30 +92,36 @@ class Table:
 
     def equations(self) -> list[tuple[list[Key], Key]]:
         """Each (parts, total): the parts add up to the total."""
-        eqs: list[tuple[list[Key], Key]] = []
-        eqs += [([("cell", r, c) for c in self.cols], ("row", r)) for r in self.rows]
-        eqs += [([("cell", r, c) for r in self.rows], ("col", c)) for c in self.cols]
-        eqs.append(([("row", r) for r in self.rows], ("all",)))
-        eqs.append(([("col", c) for c in self.cols], ("all",)))
-        return eqs
+        return _equations(self.rows, self.cols)
 
 
 @lru_cache(maxsize=256)
-def _equation_matrix(rows: tuple, cols: tuple) -> tuple[list[Key], np.ndarray]:
-    """Every key of a table this shape, and one row per equation: +1 parts, -1 the total."""
+def _equations(rows: tuple, cols: tuple) -> list[tuple[list[Key], Key]]:
+    """A table's equations depend only on its shape, so are worked out once per shape."""
+    eqs: list[tuple[list[Key], Key]] = []
+    eqs += [([("cell", r, c) for c in cols], ("row", r)) for r in rows]
+    eqs += [([("cell", r, c) for r in rows], ("col", c)) for c in cols]
+    eqs.append(([("row", r) for r in rows], ("all",)))
+    eqs.append(([("col", c) for c in cols], ("all",)))
+    return eqs
+
+
+@lru_cache(maxsize=256)
+def _equation_matrix(rows: tuple, cols: tuple) -> tuple[dict[Key, int], np.ndarray]:
+    """Where each key of a table this shape sits, and one row per equation: +1 parts, -1 the
+    total."""
     import numpy as np  # only when a table is protected: `flask --help` stays light
 
     table = Table(rows=rows, cols=cols, cells={})
-    keys = table.all_keys()
-    index = {key: i for i, key in enumerate(keys)}
+    index = {key: i for i, key in enumerate(table.all_keys())}
     equations = table.equations()
-    matrix = np.zeros((len(equations), len(keys)))
+    matrix = np.zeros((len(equations), len(index)))
     for row, (parts, total) in enumerate(equations):
         for key in parts:
             matrix[row, index[key]] += 1
         matrix[row, index[total]] -= 1
     matrix.flags.writeable = False
-    return keys, matrix
+    return index, matrix
 
 
 def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
@@ -110,9 +133,9 @@ def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
     """
     import numpy as np
 
-    keys, matrix = _equation_matrix(table.rows, table.cols)
-    hidden_set = set(hidden)
-    columns = [i for i, key in enumerate(keys) if key in hidden_set]
+    index, matrix = _equation_matrix(table.rows, table.cols)
+    keys = list(index)
+    columns = sorted({index[key] for key in hidden})
     if not columns:
         return set()
     unknowns = [keys[i] for i in columns]
@@ -152,16 +175,17 @@ def suppress(table: Table, k: int, *, forced: Iterable[Key] = ()) -> Suppression
     result = Suppression()
     result.primary = {key for key in table.all_keys() if 0 < table.value(key) < k}
     result.secondary = {key for key in forced if key not in result.primary}
-    while True:
-        exposed = derivable_cells(table, result.hidden)
-        if not exposed:
-            return result
-        result.secondary.add(_complement(table, result.hidden, exposed))
+    exposed = derivable_cells(table, result.hidden)
+    while exposed:
+        key, exposed = _complement(table, result.hidden, exposed)
+        result.secondary.add(key)
+    return result
 
 
-def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
-    """The visible count to hide next: of those sharing an equation with an exposed one, the
-    one leaving fewest exposed, then inner counts before margins, then the smallest."""
+def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> tuple[Key, set[Key]]:
+    """The visible count to hide next, and what is exposed once it is hidden: of those sharing
+    an equation with an exposed one, the first leaving fewer exposed (else the one leaving
+    fewest), preferring inner counts to margins, then the smallest."""
     candidates: set[Key] = set()
     for parts, total in table.equations():
         members = [*parts, total]
@@ -178,15 +202,42 @@ def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> Key:
         candidates,
         key=lambda key: (key[0] != "cell", table.value(key) == 0, table.value(key), repr(key)),
     )
-    # The first (by preference) that leaves fewer counts exposed; else the one leaving fewest.
-    best, fewest = ordered[0], None
-    for key in ordered:
-        left = len(derivable_cells(table, hidden | {key}))
-        if left < len(exposed):
-            return key
-        if fewest is None or left < fewest:
-            best, fewest = key, left
-    return best
+    after = exposed_if_hidden(table, hidden, exposed, ordered)
+    for key, left in zip(ordered, after, strict=True):
+        if len(left) < len(exposed):
+            return key, left
+    fewest = min(range(len(ordered)), key=lambda n: len(after[n]))
+    return ordered[fewest], after[fewest]
+
+
+def exposed_if_hidden(
+    table: Table, hidden: set[Key], exposed: set[Key], candidates: Sequence[Key]
+) -> list[set[Key]]:
+    """For each candidate, the counts that would be exposed were it hidden too: what
+    `derivable_cells(table, hidden | {candidate})` gives, for every candidate in one solve.
+
+    `exposed` are the hidden counts derivable now. With A the equations' columns for the
+    hidden counts and a the candidate's column: if no x has A x = -a, every way to move the
+    hidden counts leaves the candidate still, so it is exposed as well. Otherwise (x, 1) is a
+    new way to move them, and an exposed count stays exposed only where x is zero.
+    """
+    import numpy as np
+
+    index, matrix = _equation_matrix(table.rows, table.cols)
+    columns = sorted(index[key] for key in hidden)
+    system = matrix[:, columns]
+    added = matrix[:, [index[key] for key in candidates]]
+    solution = np.linalg.lstsq(system, -added, rcond=None)[0]
+    solvable = np.abs(system @ solution + added).max(axis=0) < 1e-9
+    position = {column: i for i, column in enumerate(columns)}
+    watched = list(exposed)
+    still = np.abs(solution[[position[index[key]] for key in watched], :]) < 1e-9
+    return [
+        {key for key, stays in zip(watched, still[:, n], strict=True) if stays}
+        if solvable[n]
+        else {*exposed, candidate}
+        for n, candidate in enumerate(candidates)
+    ]
 
 
 def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:

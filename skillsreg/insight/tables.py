@@ -5,6 +5,7 @@ Pure: takes a `Picture` (plain counts) and the version's labels; no database, no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from skillsreg.accounts.rules import UK_REGIONS, Sector
@@ -67,19 +68,20 @@ def _table(picture: Picture, cut: str, skill: str, measure: str, cols: tuple) ->
     return Table(rows=tuple(picture.groups[cut]), cols=cols, cells=counts)
 
 
-def _shown(table: Table, suppression: Suppression, key: Key) -> Cell:
-    return Cell(None) if key in suppression.hidden else Cell(table.value(key))
+def _shown(table: Table, hidden: set[Key], key: Key) -> Cell:
+    return Cell(None) if key in hidden else Cell(table.value(key))
 
 
 def present_table(
     table: Table, suppression: Suppression, cut: str, shape: VersionShape, labels: dict
 ) -> ShownTable:
+    hidden = suppression.hidden
     rows = []
     for group in table.rows:
-        total = _shown(table, suppression, ("row", group))
+        total = _shown(table, hidden, ("row", group))
         cells = []
         for col in table.cols:
-            cell = _shown(table, suppression, ("cell", group, col))
+            cell = _shown(table, hidden, ("cell", group, col))
             percent = None
             if not cell.is_hidden and not total.is_hidden:
                 percent = share(cell.count or 0, total.count or 0)
@@ -88,9 +90,9 @@ def present_table(
     return ShownTable(
         columns=[(str(col), labels[col]) for col in table.cols],
         rows=rows,
-        totals=[_shown(table, suppression, ("col", col)) for col in table.cols],
-        total=_shown(table, suppression, ("all",)),
-        hidden_count=len(suppression.hidden),
+        totals=[_shown(table, hidden, ("col", col)) for col in table.cols],
+        total=_shown(table, hidden, ("all",)),
+        hidden_count=len(hidden),
     )
 
 
@@ -99,9 +101,12 @@ def level_labels(shape: VersionShape) -> dict:
 
 
 def protected_tables(
-    picture: Picture, shape: VersionShape, skill: str, k: int
+    picture: Picture, shape: VersionShape, skill: str, k: int, shown: Sequence[str] = tuple(CUTS)
 ) -> dict[str, dict[str, ShownTable]]:
-    """For one skill, every cut's level and gap tables, suppressed together: {measure: {cut}}."""
+    """For one skill, the level and gap tables of the `shown` cuts: {measure: {cut}}.
+
+    Every cut is suppressed, together, whichever are shown: what one cut hides, all hide.
+    """
     levels = (*(n for n, _ in shape.levels), NOT_APPLICABLE)
     result: dict[str, dict[str, ShownTable]] = {}
     for measure, cols, labels in (
@@ -113,6 +118,7 @@ def protected_tables(
         result[measure] = {
             cut: present_table(table, suppression, cut, shape, labels)
             for cut, table, suppression in zip(CUTS, tables, suppressions, strict=False)
+            if cut in shown
         }
     return result
 
@@ -136,7 +142,7 @@ def skill_summaries(picture: Picture, shape: VersionShape, k: int) -> list[Skill
     """Every skill's people rated and below/meets/above shares for everyone, protected."""
     summaries = []
     for skill in shape.skills:
-        tables = protected_tables(picture, shape, skill.code, k)
+        tables = protected_tables(picture, shape, skill.code, k, shown=("all",))
         levels = tables["levels"]["all"]
         gaps = tables["gaps"]["all"]
         row = gaps.rows[0] if gaps.rows else None

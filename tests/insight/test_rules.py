@@ -16,6 +16,7 @@ from skillsreg.insight.rules import (
     check_budget,
     check_min_cell,
     derivable_cells,
+    exposed_if_hidden,
     gap_status,
     laplace_scale,
     quarter_of,
@@ -261,3 +262,21 @@ def test_the_fast_check_agrees_with_exact_elimination():
         table = Table(rows=rows, cols=cols, cells=cells)
         hidden = {key for key in table.all_keys() if rng.random() < 0.4}
         assert derivable_cells(table, hidden) == exact_derivable(table, hidden)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_choosing_the_next_count_to_hide_agrees_with_checking_each_candidate(seed):
+    rng = random.Random(seed)
+    for _ in range(40):
+        rows, cols = tuple(range(rng.randint(1, 6))), tuple(range(rng.randint(1, 7)))
+        table = Table(rows=rows, cols=cols, cells={(r, c): 1 for r in rows for c in cols})
+        keys = table.all_keys()
+        hidden = {key for key in keys if rng.random() < 0.3} or {rng.choice(keys)}
+        exposed = derivable_cells(table, hidden)
+        candidates = [key for key in keys if key not in hidden]
+        if not candidates:
+            continue
+
+        left = exposed_if_hidden(table, hidden, exposed, candidates)
+
+        assert left == [derivable_cells(table, hidden | {key}) for key in candidates]
