@@ -248,8 +248,9 @@ def _explain_required(error: ValidationError) -> tuple[str | None, str]:
 
 def _explain_additional(error: ValidationError) -> tuple[str | None, str]:
     allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
-    extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-    names = ", ".join(extra) or "?"
+    extra = set(error.instance) - set(allowed) if isinstance(error.instance, dict) else set()
+    # YAML allows keys that are not text: a lone "?" is a mapping whose only key is null
+    names = ", ".join(sorted("(no name)" if key is None else str(key) for key in extra)) or "?"
     hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
     return None, f"Unknown field {names}{hint}"
 

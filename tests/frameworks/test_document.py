@@ -263,6 +263,15 @@ def test_schema_errors_are_explained_at_the_field_they_concern() -> None:
     ]
 
 
+def test_fields_whose_names_are_not_text_are_named_in_the_error() -> None:
+    schema = {"type": "object", "properties": {"format": {}}, "additionalProperties": False}
+    doc = {None: None, 3: "x"}  # YAML's "?" and "3: x"
+
+    errors = validate_document(doc, schema=schema)
+
+    assert [str(error) for error in errors] == ["Unknown field (no name), 3 (allowed: format)"]
+
+
 def test_schema_errors_are_sorted_by_position_in_lists() -> None:
     schema = {"type": "array", "items": {"type": "integer"}}
     doc = ["x"] * 12
