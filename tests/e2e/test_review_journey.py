@@ -42,7 +42,7 @@ from skillsreg.app import create_app
 from skillsreg.assessments import services
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db
-from skillsreg.frameworks.services import find_framework, find_version
+from skillsreg.frameworks.services import find_framework, latest_published
 from skillsreg.frameworks.store import load_version
 
 email, name, password = sys.argv[1:4]
@@ -52,8 +52,9 @@ with create_app().app_context():
         name=name, email=email, password=password, organisation="Hove Council", sector="public",
         job_title="Web manager", web_groups=["web-manager"], now=now, confirmed=True,
     )
-    # 1.0.0, not the latest: an earlier journey in the same run may publish 1.1.0
-    version = load_version(find_version(find_framework("web-professionals"), "1.0.0").id)
+    # The latest published version: 1.0.0, or 1.1.0 once the publishing journey has run. Both
+    # ask an assistant web manager for CONT and CMGT, which the review below changes.
+    version = load_version(latest_published(find_framework("web-professionals")).id)
     assessment = services.start_assessment(
         user=user, version=version, role_code="web-manager", role_level_code="assistant", now=now
     )
@@ -144,9 +145,9 @@ def test_a_review_is_given_accepted_and_its_credential_verified_then_revoked(
     )
     check_accessibility(reviewer)
     _fits(reviewer, 320)
-    reviewer.locator("input[name=level_EDIT][value='4']").check()
+    reviewer.locator("input[name=level_CMGT][value='4']").check()
     reviewer.locator("#comment_CONT").fill("Leads content for the whole council")
-    reviewer.locator("#comment_EDIT").fill("Edits the work of others every week")
+    reviewer.locator("#comment_CMGT").fill("Runs the content review cycle for the whole site")
     reviewer.get_by_role("button", name="Send your review").click()
     expect(reviewer.locator(".govuk-panel__title")).to_have_text("Your review has been sent")
     check_accessibility(reviewer)
@@ -170,7 +171,7 @@ def test_a_review_is_given_accepted_and_its_credential_verified_then_revoked(
     )
     check_accessibility(member)
     expect(member.locator("#answer-CONT .app-validated")).to_be_visible()
-    expect(member.locator("#answer-EDIT .app-validated")).to_have_count(0)
+    expect(member.locator("#answer-CMGT .app-validated")).to_have_count(0)
     validated_url = member.url
 
     # The PDF names the reviewer and marks the validated levels.
