@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from skillsreg.accounts.models import User
 from skillsreg.workshops.models import Workshop
@@ -16,9 +20,21 @@ LONDON = ZoneInfo("Europe/London")
 UID_DOMAIN = "skillsreg"
 
 
+def uid_signature(workshop_id: int, user_id: int) -> str:
+    """80 bits of an HMAC of the ids under SECRET_KEY: a UID nobody outside can make up.
+
+    Replies to the organisers' mailbox are acted on only for a UID we issued, so a forged
+    "Decline" needs an invitation the forger has seen, not just two ids counted up.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"invitation-uid:{workshop_id}:{user_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:20]
+
+
 def invitation_uid(workshop: Workshop, user: User) -> str:
     """The same for every invitation to one person for one workshop, so updates replace it."""
-    return f"workshop-{workshop.id}-user-{user.id}@{UID_DOMAIN}"
+    signature = uid_signature(workshop.id, user.id)
+    return f"workshop-{workshop.id}-user-{user.id}-{signature}@{UID_DOMAIN}"
 
 
 def london_timezone(first: datetime, last: datetime) -> icalendar.Timezone:

@@ -6,6 +6,7 @@ site does: the attendee gets the cancellation and the place goes to the waiting 
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +19,12 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.extensions import db
 from skillsreg.workshops.models import Choice, ChoiceStatus, ExpressionOfInterest
-from skillsreg.workshops.offers.calendar import UID_DOMAIN
+from skillsreg.workshops.offers.calendar import UID_DOMAIN, uid_signature
 from skillsreg.workshops.offers.models import Offer
 from skillsreg.workshops.offers.services import OfferError, withdraw_choice
 
 CALENDAR_TYPES = ("text/calendar", "application/ics")
-UID_PATTERN = re.compile(rf"workshop-(\d+)-user-(\d+)@{re.escape(UID_DOMAIN)}")
+UID_PATTERN = re.compile(rf"workshop-(\d+)-user-(\d+)-([0-9a-f]{{20}})@{re.escape(UID_DOMAIN)}")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def _answer(
     address = str(attendee).removeprefix("mailto:").removeprefix("MAILTO:").strip()
     partstat = str(attendee.params.get("PARTSTAT", "")).upper()
     match = UID_PATTERN.fullmatch(uid)
-    if match is None:
+    if match is None or not hmac.compare_digest(
+        match.group(3), uid_signature(int(match.group(1)), int(match.group(2)))
+    ):
         return ReplyOutcome(uid, address, "ignored: not one of our invitations")
     user = db.session.get(User, int(match.group(2)))
     if user is None or user.email.lower() != address.lower():

@@ -181,6 +181,30 @@ def test_replies_that_are_not_the_attendees_decline_leave_the_place(
     assert choice.status is ChoiceStatus.ACCEPTED
 
 
+def test_a_decline_quoting_a_made_up_uid_is_ignored(db, runner, accepted, mailbox, tmp_path):
+    """The ids in a UID can be counted up; its signature cannot, so a forged decline fails."""
+    workshop, choice, _ = accepted
+    user_id = choice.eoi.user_id
+    invitation = invitation_of(mailbox)
+    (event,) = invitation.walk("VEVENT")
+    genuine = str(event["uid"])
+    forged_uids = [
+        f"workshop-{workshop.id}-user-{user_id}@skillsreg",  # the old, unsigned form
+        f"workshop-{workshop.id}-user-{user_id}-{'0' * 20}@skillsreg",
+    ]
+    for number, uid in enumerate(forged_uids):
+        event["uid"] = uid
+        ics = calendar_reply(invitation, attendee="ada@example.org", partstat="DECLINED")
+        (tmp_path / f"forged-{number}.ics").write_bytes(ics)
+        result = runner.invoke(
+            args=["workshops", "process-replies", str(tmp_path / f"forged-{number}.ics")]
+        )
+        assert result.exit_code == 0, result.output
+        assert "ignored: not one of our invitations" in result.output
+        assert choice.status is ChoiceStatus.ACCEPTED
+    assert genuine not in forged_uids
+
+
 def test_a_change_of_time_reaches_everyone_holding_or_offered_a_place(
     db, make_workshop, apply, create_user, organiser, mailbox
 ):

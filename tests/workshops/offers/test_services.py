@@ -126,7 +126,9 @@ def test_accepting_confirms_the_place_and_emails_a_calendar_invitation(db, offer
     calendar = icalendar.Calendar.from_ical(message.attachment)
     assert str(calendar["method"]) == "REQUEST"
     (event,) = calendar.walk("VEVENT")
-    assert str(event["uid"]) == f"workshop-{workshop.id}-user-{user.id}@skillsreg"
+    prefix, signature = str(event["uid"]).removesuffix("@skillsreg").rsplit("-", 1)
+    assert prefix == f"workshop-{workshop.id}-user-{user.id}"
+    assert len(signature) == 20  # an HMAC under SECRET_KEY: replies must quote it
     assert int(event["sequence"]) == workshop.sequence
     assert event["dtstart"].params["TZID"] == "Europe/London"
     assert event.decoded("dtstart") == workshop.starts_at
