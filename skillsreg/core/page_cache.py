@@ -122,7 +122,7 @@ class PageCache:
         self.local = LRU(int(app.config.get("PAGE_CACHE_ENTRIES", 512)))
         self.check_seconds = float(app.config.get("PAGE_CACHE_CHECK_SECONDS", 1.0))
         self.clock: Callable[[], float] = time.monotonic
-        self.generation = secrets.token_hex(8)  # this process's own: new after its own writes
+        self.generation = ""  # this process's own part: see bump()
         self._state: tuple[float, str] | None = None  # when the tables were read, their hash
 
     def clear(self) -> None:
@@ -131,16 +131,23 @@ class PageCache:
         self._state = None
 
     def bump(self) -> None:
-        """Start a new generation: the frameworks' state changed (called after the commit)."""
-        self.generation = secrets.token_hex(8)
+        """Start a new generation: the frameworks' state changed (called after the commit).
+
+        With a shared cache the new generation is put there, for every process; the one this
+        process keeps for itself is then empty, so all processes make the same keys and share
+        their entries. Without one, or if it cannot be written, this process draws its own.
+        """
         self._state = None
         backend = self.backend()
-        if isinstance(backend, PROCESS_LOCAL):
-            return
-        try:
-            backend.set(GENERATION, secrets.token_hex(8), timeout=0)
-        except Exception:  # other processes see the change at their next check of the tables
-            log.warning("The cache could not be told that the frameworks changed", exc_info=True)
+        if not isinstance(backend, PROCESS_LOCAL):
+            try:
+                backend.set(GENERATION, secrets.token_hex(8), timeout=0)
+            except Exception:  # other processes see the change at their next check of the tables
+                log.warning("The cache could not be told the frameworks changed", exc_info=True)
+            else:
+                self.generation = ""
+                return
+        self.generation = secrets.token_hex(8)
 
     def backend(self) -> BaseCache:
         """The cache backend the app uses now (tests swap it)."""

@@ -214,12 +214,20 @@ def test_publishing_a_new_version_moves_latest_at_once(app, db, page_cache, two_
     assert client.get(latest).get_json()["version"]["number"] == "3.0.0"
 
 
+class HostClient(Client):
+    """A WSGI test client asking for the app's own host, as Flask's test client does."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", "http://skillsreg.test")
+        return super().open(*args, **kwargs)
+
+
 def _another_process(app) -> tuple[PageCache, Client]:
     """The page cache of another worker: its own entries, generation and clock; the same app."""
     mine = app.extensions["page_cache"]
     other = PageCache(mine.wsgi_app, app, cache, mine.release)
     other.clock = Clock()
-    return other, Client(other)
+    return other, HostClient(other)
 
 
 def _retired(client, url: str) -> bool:
@@ -321,3 +329,22 @@ def test_with_redis_a_lost_generation_is_never_an_old_one_again(
     assert shared_redis.get(GENERATION) not in {None, generation}
     assert renders["show_role.html"] == 1  # the app's own cache still had the page (same content)
     assert len(other.local) == 2  # kept under the new generation, beside the old
+
+
+def test_with_redis_a_page_made_by_one_process_is_answered_by_another(
+    app,
+    page_cache,
+    queries,  # noqa: F811
+    shared_redis,
+    two_published,  # noqa: F811
+):
+    url = PAGES["_show_skill_body.html"]
+    first = app.test_client(use_cookies=False).get(url)
+    _, client = _another_process(app)
+    made = len(queries)
+    second = client.get(url)
+    # Its first check of the tables, then the page from Redis: the app never ran.
+    selects = [q for q in queries[made:] if q.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1
+    assert "framework_versions" in selects[0]
+    assert second.headers["ETag"] == first.headers["ETag"]
