@@ -43,6 +43,7 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
         "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     )
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX") or "skillsreg:"
     # Repeat requests for those pages from people without cookies answered before Flask runs.
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 512)

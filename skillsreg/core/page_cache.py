@@ -69,7 +69,8 @@ PASSED_ON = (
     "HTTP_RANGE",
 )
 StartResponse = Callable[..., Any]
-Entry = tuple[str, list[tuple[str, str]], bytes, str]  # status, headers, body, etag
+# status, headers, the body in the parts between its nonces, etag
+Entry = tuple[str, list[tuple[str, str]], list[bytes], str]
 
 
 def share_response() -> None:
@@ -266,9 +267,8 @@ class PageCache:
 
         kept = [(name, template(value)) for name, value in headers]
         etag = next((value for name, value in headers if name.lower() == "etag"), "")
-        if nonce:
-            body = body.replace(nonce.encode(), NONCE_SLOT.encode())
-        entry: Entry = (status, kept, body, etag)
+        parts = body.split(nonce.encode()) if nonce else [body]
+        entry: Entry = (status, kept, parts, etag)
         self.local.put(key, entry)
         try:
             self.backend().set(key, entry)
@@ -278,7 +278,7 @@ class PageCache:
     def _answer(
         self, entry: Entry, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        status, headers, body, etag = entry
+        status, headers, parts, etag = entry
         nonce = secrets.token_urlsafe(16)
         if etag and _matches(environ.get("HTTP_IF_NONE_MATCH", ""), etag):
             kept = [
@@ -288,7 +288,7 @@ class PageCache:
             ]
             start_response("304 NOT MODIFIED", kept)
             return []
-        text = body.replace(NONCE_SLOT.encode(), nonce.encode())
+        text = nonce.encode().join(parts)
         sent = [
             (name, str(len(text)) if name.lower() == "content-length" else value)
             for name, value in headers

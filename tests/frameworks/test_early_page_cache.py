@@ -17,6 +17,7 @@ from skillsreg.core.caching import cache
 from skillsreg.core.db import utcnow
 from skillsreg.core.page_cache import GENERATION, PageCache
 from skillsreg.frameworks import services
+from skillsreg.frameworks.models import Framework
 from tests.frameworks.test_document import make_doc
 from tests.frameworks.test_page_cache import (  # noqa: F401 - fixtures
     PAGES,
@@ -250,6 +251,21 @@ def test_another_process_without_a_shared_cache_sees_a_change_within_the_check_i
     assert not _retired(client, url)  # the documented bound: up to PAGE_CACHE_CHECK_SECONDS late
     other.clock.now += 0.01
     assert _retired(client, url)
+
+
+def test_a_bulk_update_through_the_session_is_shown_at_once(
+    app,
+    db,
+    page_cache,
+    two_published,  # noqa: F811
+):
+    client = app.test_client(use_cookies=False)
+    url = f"{BASE}/1.0.0"
+    for _ in range(2):
+        assert "Renamed in bulk" not in client.get(url).get_data(as_text=True)
+    db.session.execute(sa.update(Framework).values(title="Renamed in bulk"))
+    db.session.commit()
+    assert "Renamed in bulk" in client.get(url).get_data(as_text=True)
 
 
 def test_a_change_written_by_hand_shows_within_the_check_interval(
