@@ -8,14 +8,14 @@ template, ORM object or database query.
 
 Its key is the release (code, templates and packages), the frameworks' state generation, the
 scheme, host and address. The generation is a random token that changes after every commit that
-wrote a framework or a framework version (publish, retire, a rename, an import, an edit): the
-writing process draws a new one for itself and, when the cache backend is shared (Redis), puts
-one there too, which every process reads on each request, so the change shows on the next
-request everywhere. The key also holds a fingerprint of those tables, which each process reads
-from the database at most once every `PAGE_CACHE_CHECK_SECONDS`: with a cache kept in each
-process (no Redis) that is how other processes learn of a change, and with Redis it bounds how
-long a change made without a new token (a failed write to Redis, SQL typed by hand) can go
-unseen.
+wrote a framework or a framework version (publish, retire, a rename, an import, an edit): when
+the cache backend is shared (Redis) the writing process puts a new one there, which every
+process reads on each request, so the change shows on the next request everywhere; otherwise
+(or if Redis cannot be written) it draws one for itself. The key also holds a fingerprint of
+those tables, which each process reads from the database at most once every
+`PAGE_CACHE_CHECK_SECONDS`: with a cache kept in each process (no Redis) that is how other
+processes learn of a change, and with Redis it bounds how long a change made without a new
+token (a failed write to Redis, SQL typed by hand) can go unseen.
 
 Only requests without cookies or credentials are answered here: anyone with a session or a
 "remember me" cookie (a signed-in member, or a visitor whose page showed a form) goes through
