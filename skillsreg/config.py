@@ -43,9 +43,12 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
         "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
     )
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX") or "skillsreg:"
     # Repeat requests for those pages from people without cookies answered before Flask runs.
     PAGE_CACHE = _env_bool("PAGE_CACHE", True)
     PAGE_CACHE_ENTRIES = _env_int("PAGE_CACHE_ENTRIES", 512)
+    # How stale another process's copy may be when no shared cache carries the generation.
+    PAGE_CACHE_CHECK_SECONDS = _env_int("PAGE_CACHE_CHECK_SECONDS", 1)
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

@@ -36,7 +36,12 @@ from skillsreg.config import ROOT
 
 # NONCE_SLOT stands for the CSP nonce in whole pages cached for people not signed in; each
 # response gets its own nonce in its place (the same in every process, as Redis shares them).
-from skillsreg.core.page_cache import NONCE_SLOT, PageCache, share_response
+from skillsreg.core.page_cache import (
+    NONCE_SLOT,
+    PageCache,
+    share_response,
+    watch_framework_writes,
+)
 
 log = logging.getLogger(__name__)
 cache = Cache()
@@ -67,27 +72,28 @@ def register_cache(app: Flask) -> None:
     app.config.setdefault("CACHE_KEY_PREFIX", "skillsreg:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 7 * 24 * 3600)
     cache.init_app(app)
-    page_cache = PageCache(app.wsgi_app, app)
+    page_cache = PageCache(app.wsgi_app, app, cache, lambda: release_of(app))
+    watch_framework_writes()
     app.extensions["page_cache"] = page_cache
     app.wsgi_app = page_cache  # type: ignore[method-assign]
 
 
 def current_release() -> str:
     """Return the release key of the current app (computed once per process)."""
-    return _release()
+    return release_of(current_app)
 
 
-def _release() -> str:
-    """Return the release key, computed on first use in each process."""
-    config = current_app.config
-    if not config.get("CACHE_RELEASE"):
-        config["CACHE_RELEASE"] = release_key()
-    return str(config["CACHE_RELEASE"])
+def release_of(app: Flask) -> str:
+    """Return the app's release key, computed on first use in each process."""
+    release = app.config.get("CACHE_RELEASE")
+    if not release:
+        release = app.config["CACHE_RELEASE"] = release_key()
+    return str(release)
 
 
 def content_key(*parts: Any) -> str:
     """Return the cache key of some content: the release key and the parts, hashed."""
-    text = json.dumps([_release(), *parts], default=str)
+    text = json.dumps([current_release(), *parts], default=str)
     return "page:" + hashlib.sha256(text.encode()).hexdigest()
 
 
