@@ -319,3 +319,19 @@ def test_email_that_never_goes_is_recorded_as_failed(app, db, mailbox, run_jobs)
     assert (message.status, message.attempts) == (MailStatus.FAILED, 5)
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) >= 1
     assert mailbox.messages == []
+
+
+def test_production_on_a_sqlite_queue_warns_that_other_hosts_cannot_see_it(app, tmp_path, caplog):
+    from skillsreg.core.jobs.queue import init_queue
+
+    previous = (app.config["JOBS_URL"], app.config["ENV_NAME"], app.extensions["huey_storage"])
+    app.config.update(JOBS_URL=f"sqlite:///{tmp_path / 'jobs.db'}", ENV_NAME="production")
+    try:
+        with caplog.at_level("WARNING"):
+            init_queue(app)
+    finally:
+        app.config.update(JOBS_URL=previous[0], ENV_NAME=previous[1])
+        app.extensions["huey_storage"] = previous[2]
+        huey.storage = previous[2]
+    assert "only consumers on this host see it" in caplog.text
+    assert "Set JOBS_URL (or REDIS_URL) to Redis" in caplog.text

@@ -76,6 +76,12 @@ def init_queue(app: Flask) -> None:
         from skillsreg.core.db import ensure_sqlite_folder
 
         ensure_sqlite_folder(url)
+        if app.config.get("ENV_NAME") == "production":
+            app.logger.warning(
+                "The task queue is the SQLite file %s: only consumers on this host see it. "
+                "Set JOBS_URL (or REDIS_URL) to Redis to run workers on more than one host.",
+                url.removeprefix("sqlite:///"),
+            )
     storage = storage_for(url, app.config["JOBS_QUEUE_NAME"])
     app.extensions["huey_storage"] = storage
     # A consumer's worker threads run outside any app context: they use the latest app.
