@@ -154,9 +154,12 @@ class Picture:
 def skills_picture(version_id: int) -> Picture:
     """Count, in SQL, how the counted people rate each skill, every way the picture is cut.
 
-    Two statements. The counted people's ratings are joined to what their role levels expect
-    once, grouped once by role and role level and once by sector and region (a single pass
-    over the ratings each), and every cut is rolled up in the database from those groupings.
+    Three statements: the people counted, the groups of each cut, and the counts. For the
+    counts each person's role level and groups are looked up once and numbered; their ratings
+    are then read once through the covering (assessment, skill, level) index and counted in
+    two GROUP BY passes on one integer key each (a single hashed GROUPING SETS pass on
+    PostgreSQL), by role level and by sector and region; every cut is rolled up in the
+    database from those two.
     """
     counted = _counted(version_id).cte("counted")
     people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
@@ -185,9 +188,15 @@ _CUT_COLUMNS: dict[str, tuple[str | None, str]] = {
     "sector": ("sector", "by_place"),
     "region": ("region", "by_place"),
 }
+_GROUPING_COLUMNS = {"by_role": ("role_code", "role_level_code"), "by_place": ("sector", "region")}
+
+# A rating's measure is one number: level x 4 + gap status, with 0 for not applicable; a
+# grouping's key is its group's number x _GROUP + the measure.
+_STATUSES = ("below", "meets", "above")  # numbered 1 to 3; 0: not compared
+_GROUP = 4096
 
 
-def _cut_column(source: sa.CTE, cut: str) -> sa.ColumnElement[str]:
+def _cut_column(source: sa.CTE | sa.Subquery, cut: str) -> sa.ColumnElement[str]:
     name = _CUT_COLUMNS[cut][0]
     return sa.literal("all", sa.String) if name is None else source.c[name]
 
@@ -242,27 +251,22 @@ def _expectations(version_id: int, counted: sa.Subquery | sa.CTE) -> sa.CTE:
     )
 
 
-def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
-    """(cut, group, skill, level, status, people) for every cut: level counts have no status,
-    gap counts no level. Not applicable counts as level 0 and is never compared."""
-    # Each person's role level is looked up once; their expectation of each rated skill then
-    # comes through the profile's (role level, skill) index.
-    expected = ProfileEntry.level
-    status = sa.case(
-        (sa.or_(Rating.level.is_(None), expected.is_(None)), sa.null()),
-        (Rating.level < expected, "below"),
-        (Rating.level == expected, "meets"),
-        else_="above",
-    )
-    rated = (
+def _numbered_people(version_id: int, counted: sa.CTE) -> sa.CTE:
+    """Each counted person once: their assessment, role level and the number of their group
+    in each grouping (role and role level; sector and region)."""
+    sector = sa.cast(counted.c.sector, sa.String)
+    return (
         sa.select(
+            counted.c.assessment_id,
+            RoleLevel.id.label("role_level_id"),
             counted.c.role_code,
             counted.c.role_level_code,
-            sa.cast(counted.c.sector, sa.String).label("sector"),
+            sector.label("sector"),
             counted.c.region,
-            Rating.skill_code,
-            sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level).label("lvl"),
-            status.label("status"),
+            sa.func.dense_rank()
+            .over(order_by=(counted.c.role_code, counted.c.role_level_code))
+            .label("by_role"),
+            sa.func.dense_rank().over(order_by=(sector, counted.c.region)).label("by_place"),
         )
         .select_from(counted)
         .outerjoin(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
@@ -270,85 +274,125 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
             RoleLevel,
             sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
         )
-        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .cte("numbered")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
+    """(cut, group, skill, level, status, people) for every cut: level counts have no status,
+    gap counts no level. Not applicable counts as level 0 and is never compared."""
+    numbered = _numbered_people(version_id, counted)
+    expected = ProfileEntry.level
+    status = sa.case(
+        (sa.or_(Rating.level.is_(None), expected.is_(None)), 0),
+        (Rating.level < expected, 1),
+        (Rating.level == expected, 2),
+        else_=3,
+    )
+    measure = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level * 4 + status)
+    rated = (
+        sa.select(numbered.c.by_role, numbered.c.by_place, Rating.skill_code, measure.label("m"))
+        .select_from(numbered)
+        .join(Rating, Rating.assessment_id == numbered.c.assessment_id)
+        # The expectation of each rated skill comes through the profile's (role level, skill)
+        # index, the person's role level having been looked up once.
         .outerjoin(
             ProfileEntry,
             sa.and_(
-                ProfileEntry.role_level_id == RoleLevel.id,
+                ProfileEntry.role_level_id == numbered.c.role_level_id,
                 ProfileEntry.skill_code == Rating.skill_code,
             ),
         )
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .cte("rated")
     )
-    sources = _groupings(rated)
     parts = []
-    for cut in CUTS:
-        source = sources[_CUT_COLUMNS[cut][1]]
-        column = _cut_column(source, cut)
-        group = column.label("grp")
-        # Everyone is one group: grouping by a constant is refused by PostgreSQL.
-        by = () if cut == "all" else (column,)
-        people = sa.cast(sa.func.sum(source.c.n), sa.Integer).label("n")
-        label = sa.literal(cut, sa.String).label("cut")
-        no_status = sa.cast(sa.null(), sa.String).label("status")
-        no_level = sa.cast(sa.null(), sa.Integer).label("lvl")
-        parts.append(
-            sa.select(label, group, source.c.skill_code, source.c.lvl, no_status, people).group_by(
-                *by, source.c.skill_code, source.c.lvl
+    for grouping, counts in _groupings(rated).items():
+        names = _GROUPING_COLUMNS[grouping]
+        groups = (
+            sa.select(numbered.c[grouping].label("number"), *(numbered.c[n] for n in names))
+            .distinct()
+            .cte(f"{grouping}_groups")
+        )
+        decoded = (
+            sa.select(
+                *(groups.c[n] for n in names),
+                counts.c.skill_code,
+                (counts.c.key % _GROUP // 4).label("lvl"),
+                (counts.c.key % 4).label("status"),
+                counts.c.n,
             )
+            .join(groups, groups.c.number == counts.c.key // _GROUP)
+            .cte(f"{grouping}_decoded")
         )
-        parts.append(
-            sa.select(label, group, source.c.skill_code, no_level, source.c.status, people)
-            .where(source.c.status.is_not(None))
-            .group_by(*by, source.c.skill_code, source.c.status)
-        )
+        for cut in (cut for cut in CUTS if _CUT_COLUMNS[cut][1] == grouping):
+            parts += _cut_selects(decoded, cut)
     return sa.union_all(*parts)
 
 
+def _cut_selects(decoded: sa.CTE, cut: str) -> list[sa.Select]:
+    """A cut's level counts and gap counts, rolled up from a grouping's counts."""
+    column = _cut_column(decoded, cut)
+    # Everyone is one group: grouping by a constant is refused by PostgreSQL.
+    by = () if cut == "all" else (column,)
+    people = sa.cast(sa.func.sum(decoded.c.n), sa.Integer).label("n")
+    label = sa.literal(cut, sa.String).label("cut")
+    status = sa.case(*((decoded.c.status == n, name) for n, name in enumerate(_STATUSES, start=1)))
+    return [
+        sa.select(
+            label,
+            column.label("grp"),
+            decoded.c.skill_code,
+            decoded.c.lvl,
+            sa.cast(sa.null(), sa.String).label("status"),
+            people,
+        ).group_by(*by, decoded.c.skill_code, decoded.c.lvl),
+        sa.select(
+            label,
+            column.label("grp"),
+            decoded.c.skill_code,
+            sa.cast(sa.null(), sa.Integer).label("lvl"),
+            status.label("status"),
+            people,
+        )
+        .where(decoded.c.status > 0)
+        .group_by(*by, decoded.c.skill_code, decoded.c.status),
+    ]
+
+
 def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
-    """The ratings counted by role and role level (`by_role`) and by sector and region
-    (`by_place`), per skill, level and gap status.
+    """The ratings counted per skill and key (group number x _GROUP + measure), once by role
+    and role level (`by_role`) and once by sector and region (`by_place`).
 
     PostgreSQL counts both in one pass over the ratings (GROUPING SETS, hashed); SQLite, which
-    has no grouping sets, in one pass each over the ratings it has set aside.
+    has no grouping sets, in one pass each over the ratings it has set aside, sorting on two
+    short columns.
     """
-    keys = {
-        "by_role": (rated.c.role_code, rated.c.role_level_code),
-        "by_place": (rated.c.sector, rated.c.region),
-    }
-    measures = (rated.c.skill_code, rated.c.lvl, rated.c.status)
+    keys = {name: rated.c[name] * _GROUP + rated.c.m for name in _GROUPING_COLUMNS}
     if db.session.get_bind().dialect.name != "postgresql":
         return {
-            name: sa.select(*columns, *measures, sa.func.count().label("n"))
-            .group_by(*columns, *measures)
+            name: sa.select(rated.c.skill_code, key.label("key"), sa.func.count().label("n"))
+            .group_by(rated.c.skill_code, key)
             .cte(name)
-            for name, columns in keys.items()
+            for name, key in keys.items()
         }
     both = (
         sa.select(
-            *keys["by_role"],
-            *keys["by_place"],
-            *measures,
+            rated.c.skill_code,
+            *(key.label(name) for name, key in keys.items()),
             sa.func.count().label("n"),
-            sa.func.grouping(rated.c.sector).label("by_role"),
         )
         .group_by(
-            sa.func.grouping_sets(
-                sa.tuple_(*keys["by_role"], *measures), sa.tuple_(*keys["by_place"], *measures)
-            )
+            sa.func.grouping_sets(*(sa.tuple_(rated.c.skill_code, key) for key in keys.values()))
         )
         .cte("grouped")
     )
     return {
-        name: sa.select(
-            *(both.c[column.name] for column in columns),
-            *(both.c[m.name] for m in measures),
-            both.c.n,
-        )
-        .where(both.c.by_role == (1 if name == "by_role" else 0))
+        name: sa.select(both.c.skill_code, both.c[name].label("key"), both.c.n)
+        .where(both.c[name].is_not(None))
         .cte(name)
-        for name, columns in keys.items()
+        for name in keys
     }
 
 
