@@ -25,7 +25,11 @@ MEASURES: dict[str, str] = {
     "attended": "Attended",
     "documents": "Library documents",
     "downloads": "Library downloads",
+    "open_data": "Open data downloads",
 }
+
+# The library documents that hold open-data releases of the skills picture.
+RELEASE_KEYS = "insight-release-%"
 
 
 def _per_month(column: Any, *where: sa.ColumnElement[bool]) -> dict[str, int]:
@@ -48,6 +52,12 @@ def _queries() -> dict[str, dict[str, int]]:
         "attended": _per_month(Choice.attendance_recorded_at, Choice.attended.is_(True)),
         "documents": _per_month(Document.created_at),
         "downloads": _per_month(LibraryDownload.downloaded_at),
+        "open_data": _per_month(
+            LibraryDownload.downloaded_at,
+            LibraryDownload.document_id.in_(
+                sa.select(Document.id).where(Document.key.like(RELEASE_KEYS))
+            ),
+        ),
     }
 
 

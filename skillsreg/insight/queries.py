@@ -24,6 +24,7 @@ from skillsreg.frameworks.models import (
     VersionStatus,
 )
 from skillsreg.insight.models import Release
+from skillsreg.library.models import Document, DocumentVersion, LibraryFile
 
 NOT_APPLICABLE = 0  # the level column's value for "not applicable" in every count
 NOT_GIVEN = "not-given"
@@ -559,6 +560,18 @@ def releases() -> list[Release]:
 
 def find_release(number: int) -> Release | None:
     return db.session.scalar(sa.select(Release).where(Release.number == number))
+
+
+def release_library_file(release: Release, name: str) -> LibraryFile | None:
+    """The file of that name in the latest version of a release's library document."""
+    return db.session.scalar(
+        sa.select(LibraryFile)
+        .join(DocumentVersion, DocumentVersion.id == LibraryFile.version_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Document.key == release.library_key, LibraryFile.name == name)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
+    )
 
 
 def epsilon_spent() -> float:

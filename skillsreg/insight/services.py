@@ -179,3 +179,19 @@ def push_release(release: Release, *, actor: User, now: datetime) -> list[Any]:
     if document is None:
         raise InsightError("The release is not in the library, so cannot be pushed")
     return [start_push(document, target.id, actor=actor, now=now) for target in list_targets()]
+
+
+def record_release_download(release: Release, name: str, *, now: datetime) -> bool:
+    """Count one full download of a release file served from the insight pages against the
+    release's library copy, as the library counts its own (no account, address or browser).
+
+    Returns whether it was counted: not when the release is no longer in the library.
+    """
+    from skillsreg.library.services import record_download
+
+    file = queries.release_library_file(release, name)
+    if file is None:
+        return False
+    record_download(file, now=now)
+    db.session.flush()
+    return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     Response,
@@ -157,6 +159,13 @@ def download_release_file(number: int, name: str):
     found = next((f for f in files if f[0] == name), None) or abort(404)
     response = Response(found[2], mimetype=found[1])
     response.headers["Content-Disposition"] = content_disposition(name)
+    # Counted as the library counts its files: a full GET only, not a HEAD nor a cache's
+    # check back answered with a 304.
+    response.set_etag(hashlib.sha256(found[2]).hexdigest())
+    response = response.make_conditional(request)
+    if request.method == "GET" and response.status_code == 200:
+        services.record_release_download(release, name, now=utcnow())
+        db.session.commit()
     return response
 
 

@@ -7,26 +7,10 @@ import io
 
 import pytest
 
-from skillsreg.accounts.rules import Sector
 from skillsreg.core.db import utcnow
 from skillsreg.insight import services
-from tests.insight.test_services import BUDGET, assess
+from tests.insight.test_services import BUDGET
 from tests.pages import check_page
-
-
-@pytest.fixture
-def version(db):
-    from tests.assessments.test_services import import_version
-
-    return import_version("1.0.0")
-
-
-@pytest.fixture
-def community(create_user, version):
-    """Twelve public-sector members and three from a supplier: too few to show on their own."""
-    people = [create_user(region="london") for _ in range(12)]
-    people += [create_user(sector=Sector.SUPPLIER, region="wales") for _ in range(3)]
-    return [assess(person, version, 1 + index % 5) for index, person in enumerate(people)]
 
 
 @pytest.fixture
