@@ -499,58 +499,79 @@ def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
     return {(category, st): n for category, st, n in rows}
 
 
-def release_counts(
-    version_id: int, max_ratings: int
-) -> tuple[dict[tuple[str, int], int], dict[tuple[str, str], int]]:
-    """Exact counts for a public release, each person limited to their first `max_ratings`
-    rated skills (profile skills come first), so one person can change few counts."""
+# The cuts an open-data release publishes; each person is in exactly one group of each.
+RELEASE_CUTS: dict[str, str] = {"all": "Everyone", "sector": "Sector", "region": "Region"}
+
+Counts = dict[tuple[str, str, int | str], int]
+
+
+def release_counts(version_id: int, max_ratings: int) -> dict[str, tuple[Counts, Counts]]:
+    """Exact counts for a public release, per cut: ({(group, skill, level)}, {(group, skill,
+    status)}). Each person counts for their first `max_ratings` rated skills only (the skills
+    their role level expects first, then the others, each in the framework's order), so one
+    person changes few counts."""
     counted = counted_assessments(version_id)
+    expected = ProfileEntry.level
     ranked = (
         sa.select(
-            counted.c.role_code,
-            counted.c.role_level_code,
+            sa.cast(counted.c.sector, sa.String).label("sector"),
+            counted.c.region,
             Rating.skill_code,
-            Rating.level,
-            Rating.is_not_applicable,
+            sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level).label("lvl"),
+            sa.case(
+                (sa.or_(Rating.level.is_(None), expected.is_(None)), sa.null()),
+                (Rating.level < expected, "below"),
+                (Rating.level == expected, "meets"),
+                else_="above",
+            ).label("status"),
             sa.func.row_number()
-            .over(partition_by=Rating.assessment_id, order_by=Rating.id)
+            .over(
+                partition_by=Rating.assessment_id,
+                order_by=(sa.case((expected.is_(None), 1), else_=0), Skill.position),
+            )
             .label("nth"),
         )
+        .select_from(counted)
         .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .join(Skill, sa.and_(Skill.version_id == version_id, Skill.code == Rating.skill_code))
+        .outerjoin(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
+        .outerjoin(
+            RoleLevel,
+            sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
+        )
+        .outerjoin(
+            ProfileEntry,
+            sa.and_(
+                ProfileEntry.role_level_id == RoleLevel.id,
+                ProfileEntry.skill_code == Rating.skill_code,
+            ),
+        )
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .subquery()
     )
-    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).subquery("kept")
-    level = sa.case((kept.c.is_not_applicable, NOT_APPLICABLE), else_=kept.c.level)
-    levels = {
-        (skill, int(lv)): n
-        for skill, lv, n in db.session.execute(
-            sa.select(kept.c.skill_code, level, sa.func.count()).group_by(kept.c.skill_code, level)
-        )
-    }
-    expected = _expected(version_id)
-    status = sa.case(
-        (kept.c.level < expected.c.expected, "below"),
-        (kept.c.level == expected.c.expected, "meets"),
-        else_="above",
-    )
-    gaps = {
-        (skill, st): n
-        for skill, st, n in db.session.execute(
-            sa.select(kept.c.skill_code, status, sa.func.count())
-            .join(
-                expected,
-                sa.and_(
-                    expected.c.role_code == kept.c.role_code,
-                    expected.c.role_level_code == kept.c.role_level_code,
-                    expected.c.skill_code == kept.c.skill_code,
-                ),
+    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).cte("kept")
+    result: dict[str, tuple[Counts, Counts]] = {}
+    for cut in RELEASE_CUTS:
+        group = sa.literal("all", sa.String) if cut == "all" else kept.c[cut]
+        by = () if cut == "all" else (group,)
+        levels = {
+            (_text(g), skill, int(lv)): n
+            for g, skill, lv, n in db.session.execute(
+                sa.select(group, kept.c.skill_code, kept.c.lvl, sa.func.count()).group_by(
+                    *by, kept.c.skill_code, kept.c.lvl
+                )
             )
-            .where(kept.c.level.is_not(None))
-            .group_by(kept.c.skill_code, status)
-        )
-    }
-    return levels, gaps
+        }
+        gaps = {
+            (_text(g), skill, st): n
+            for g, skill, st, n in db.session.execute(
+                sa.select(group, kept.c.skill_code, kept.c.status, sa.func.count())
+                .where(kept.c.status.is_not(None))
+                .group_by(*by, kept.c.skill_code, kept.c.status)
+            )
+        }
+        result[cut] = (levels, gaps)
+    return result
 
 
 def releases() -> list[Release]:

@@ -389,9 +389,17 @@ def laplace_scale(sensitivity: int, epsilon: float) -> float:
     return sensitivity / epsilon
 
 
-def release_sensitivity(skill_count: int) -> int:
-    """How many published counts one person can change: a level and a gap status per skill."""
-    return 2 * skill_count
+def release_sensitivity(max_ratings: int, cuts: int = 1) -> int:
+    """How many published counts one person can change, each by one: a level and a gap status
+    for each of their `max_ratings` skills, in each of the `cuts` tables (everyone, by sector,
+    by region) where they are in exactly one group."""
+    return 2 * max_ratings * cuts
+
+
+def epsilon_per_cut(epsilon: float, cuts: int) -> float:
+    """The share of a release's epsilon each of its tables spends: noise of one scale over all
+    of them is, by sequential composition, the same as each table spending an equal share."""
+    return epsilon / cuts
 
 
 # Time -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from skillsreg.insight.rules import (
     gap_status,
     laplace_scale,
     quarter_of,
+    release_sensitivity,
     remaining_budget,
     suppress,
     suppress_together,
@@ -211,14 +212,15 @@ def test_quarters_are_named_by_year_and_number():
 LEVELS = 6  # five levels and "not applicable"
 
 
-def differencing_attack(trials, *, noise):
+def differencing_attack(trials, *, noise, others_at_most=60):
     """An attacker holds two releases that differ only by the target; they guess the target's
     level as the bin that grew most. Returns the share of correct guesses."""
     rng = random.Random(20261206)
-    sensitivity, epsilon = 24, 2.0
+    # A release's own figures: 12 ratings a person, in three tables, epsilon 2.
+    sensitivity, epsilon = release_sensitivity(12, cuts=3), 2.0
     right = 0
     for _ in range(trials):
-        others = [rng.randint(0, 60) for _ in range(LEVELS)]
+        others = [rng.randint(0, others_at_most) for _ in range(LEVELS)]
         target = rng.randrange(LEVELS)
         with_target = [n + (1 if i == target else 0) for i, n in enumerate(others)]
         if noise:
@@ -243,6 +245,12 @@ def test_with_noise_a_differencing_attack_guesses_no_better_than_chance():
     accuracy = differencing_attack(3000, noise=True)
 
     assert accuracy < 0.25
+
+
+def test_with_noise_a_region_of_one_person_does_not_give_their_rating_away():
+    # The region cut: before the target joined, nobody in their region rated the skill.
+    assert differencing_attack(200, noise=False, others_at_most=0) == 1.0
+    assert differencing_attack(2000, noise=True, others_at_most=0) < 0.25
 
 
 def test_a_single_row_hides_a_pair_of_counts_not_everything():

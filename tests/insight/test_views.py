@@ -76,6 +76,8 @@ def test_an_organiser_makes_a_release_anyone_can_download(client, as_organiser, 
         body = client.get("/insight/releases/1/community-skills-release-1.csv").data.decode()
         rows = list(csv.DictReader(io.StringIO(body)))
         assert {row["measure"] for row in rows} == {"level", "gap"}
+        assert {row["cut"] for row in rows} == {"all", "sector", "region"}
+        assert {row["group"] for row in rows if row["cut"] == "region"} >= {"wales", "not-given"}
 
         page = check_page(client.post("/insight/releases", data={}), errors=True, status=400)
         assert "budget is spent" in page.get_text()
@@ -88,6 +90,10 @@ def test_the_public_page_and_methodology_need_no_sign_in(client, community):
 
     page = check_page(client.get("/insight/public"), title="Community skills: open statistics")
     assert "differential privacy" in page.get_text()
+    captions = [c.get_text(strip=True) for c in page.select("caption")]
+    assert any(c.endswith("by sector") for c in captions)
+    assert any(c.endswith("by region") for c in captions)
+    assert page.select_one("#chart-by-region-title")
     page = check_page(
         client.get("/insight/methodology"), title="How the community skills statistics are made"
     )
