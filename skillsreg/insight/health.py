@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus
 from skillsreg.extensions import db
+from skillsreg.insight.queries import in_utc
 from skillsreg.library.models import Document, LibraryDownload
 from skillsreg.workshops.models import Choice, ExpressionOfInterest
 from skillsreg.workshops.offers.models import Offer, OfferStatus
@@ -33,7 +34,8 @@ RELEASE_KEYS = "insight-release-%"
 
 
 def _per_month(column: Any, *where: sa.ColumnElement[bool]) -> dict[str, int]:
-    year, month = sa.extract("year", column), sa.extract("month", column)
+    moment = in_utc(column)
+    year, month = sa.extract("year", moment), sa.extract("month", moment)
     query = sa.select(year, month, sa.func.count()).where(column.is_not(None), *where)
     rows = db.session.execute(query.group_by(year, month))
     return {f"{int(y):04d}-{int(m):02d}": n for y, m, n in rows}

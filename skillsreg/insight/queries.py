@@ -7,6 +7,7 @@ confirmed member who has not erased their account nor opted out of statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -37,6 +38,14 @@ CUTS: dict[str, str] = {
     "sector": "Sector",
     "region": "Region",
 }
+
+
+def in_utc(column: Any) -> Any:
+    """A timestamp as UTC wall time, so years, quarters and months are UTC's on every
+    database (PostgreSQL would otherwise use the session's time zone)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.timezone("UTC", column)
+    return column
 
 
 def latest_published_version() -> FrameworkVersion | None:
@@ -554,7 +563,7 @@ def release_counts(version_id: int, max_ratings: int) -> dict[str, tuple[Counts,
     for cut in RELEASE_CUTS:
         group = sa.literal("all", sa.String) if cut == "all" else kept.c[cut]
         by = () if cut == "all" else (group,)
-        levels = {
+        levels: Counts = {
             (_text(g), skill, int(lv)): n
             for g, skill, lv, n in db.session.execute(
                 sa.select(group, kept.c.skill_code, kept.c.lvl, sa.func.count()).group_by(
@@ -562,7 +571,7 @@ def release_counts(version_id: int, max_ratings: int) -> dict[str, tuple[Counts,
                 )
             )
         }
-        gaps = {
+        gaps: Counts = {
             (_text(g), skill, st): n
             for g, skill, st, n in db.session.execute(
                 sa.select(group, kept.c.skill_code, kept.c.status, sa.func.count())

@@ -416,5 +416,6 @@ def month_of(moment: date | datetime) -> str:
 
 
 def share(part: int, whole: int) -> int:
-    """A whole-number percentage, 0 when there is nothing to share."""
-    return round(100 * part / whole) if whole else 0
+    """A whole-number percentage, a half rounded up (12.5 is 13), 0 when there is nothing to
+    share: worked out in whole numbers, so anyone recomputing it gets the same."""
+    return (200 * part + whole) // (2 * whole) if whole > 0 else 0

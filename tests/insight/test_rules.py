@@ -22,6 +22,7 @@ from skillsreg.insight.rules import (
     quarter_of,
     release_sensitivity,
     remaining_budget,
+    share,
     suppress,
     suppress_together,
 )
@@ -202,6 +203,13 @@ def test_the_noise_scale_grows_with_sensitivity_and_shrinks_with_epsilon():
     assert laplace_scale(24, 2.0) == 12.0
     with pytest.raises(InsightRuleError):
         laplace_scale(0, 1.0)
+
+
+def test_percentages_round_a_half_up_in_whole_numbers():
+    assert share(1, 8) == 13  # 12.5
+    assert share(5, 8) == 63  # 62.5: not to the even 62
+    assert share(1, 3) == 33
+    assert share(0, 0) == 0
 
 
 def test_quarters_are_named_by_year_and_number():
