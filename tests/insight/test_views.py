@@ -97,7 +97,12 @@ def test_the_public_page_and_methodology_need_no_sign_in(client, community):
     page = check_page(
         client.get("/insight/methodology"), title="How the community skills statistics are made"
     )
-    assert "epsilon" in page.get_text()
+    text = page.get_text()
+    assert "epsilon" in text
+    # The rules a reviewer needs to recompute the figures, and the budget of each table.
+    for rule in ("Unchanged", "reworded", "Changed", "Split", "Merged", "shared equally"):
+        assert rule in text
+    assert "72 ÷ 2 = 36" in " ".join(text.split())
 
 
 def test_a_member_opts_out_on_their_privacy_page(client, login_as, member):
