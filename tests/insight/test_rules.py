@@ -280,6 +280,15 @@ def test_the_fast_check_agrees_with_exact_elimination():
         assert derivable_cells(table, hidden) == exact_derivable(table, hidden)
 
 
+def test_the_fast_check_agrees_with_exact_elimination_on_tables_as_large_as_the_regions():
+    rng = random.Random(13)
+    for _ in range(12):
+        rows, cols = tuple(range(rng.randint(6, 14))), tuple(range(rng.randint(3, 9)))
+        table = Table(rows=rows, cols=cols, cells={(r, c): 1 for r in rows for c in cols})
+        hidden = {key for key in table.all_keys() if rng.random() < rng.choice([0.1, 0.3, 0.6])}
+        assert derivable_cells(table, hidden) == exact_derivable(table, hidden)
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_choosing_the_next_count_to_hide_agrees_with_checking_each_candidate(seed):
     rng = random.Random(seed)
