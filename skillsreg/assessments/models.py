@@ -121,6 +121,15 @@ class Rating(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "skill_code"),
         sa.CheckConstraint("level IS NULL OR NOT is_not_applicable", name="level_or_na"),
+        # Covers what the community insight counts, so its pass over every rating reads the
+        # index alone, not the rows with their evidence and notes.
+        sa.Index(
+            "ix_assessment_ratings_counted",
+            "assessment_id",
+            "skill_code",
+            "level",
+            "is_not_applicable",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus
 from skillsreg.extensions import db
+from skillsreg.insight.queries import in_utc
 from skillsreg.library.models import Document, LibraryDownload
 from skillsreg.workshops.models import Choice, ExpressionOfInterest
 from skillsreg.workshops.offers.models import Offer, OfferStatus
@@ -25,11 +26,16 @@ MEASURES: dict[str, str] = {
     "attended": "Attended",
     "documents": "Library documents",
     "downloads": "Library downloads",
+    "open_data": "Open data downloads",
 }
+
+# The library documents that hold open-data releases of the skills picture.
+RELEASE_KEYS = "insight-release-%"
 
 
 def _per_month(column: Any, *where: sa.ColumnElement[bool]) -> dict[str, int]:
-    year, month = sa.extract("year", column), sa.extract("month", column)
+    moment = in_utc(column)
+    year, month = sa.extract("year", moment), sa.extract("month", moment)
     query = sa.select(year, month, sa.func.count()).where(column.is_not(None), *where)
     rows = db.session.execute(query.group_by(year, month))
     return {f"{int(y):04d}-{int(m):02d}": n for y, m, n in rows}
@@ -48,6 +54,12 @@ def _queries() -> dict[str, dict[str, int]]:
         "attended": _per_month(Choice.attendance_recorded_at, Choice.attended.is_(True)),
         "documents": _per_month(Document.created_at),
         "downloads": _per_month(LibraryDownload.downloaded_at),
+        "open_data": _per_month(
+            LibraryDownload.downloaded_at,
+            LibraryDownload.document_id.in_(
+                sa.select(Document.id).where(Document.key.like(RELEASE_KEYS))
+            ),
+        ),
     }
 
 

@@ -11,6 +11,8 @@ CSV_COLUMNS = [
     ("release", "Release number", "integer"),
     ("framework", "Framework", "string"),
     ("framework_version", "Framework version", "string"),
+    ("cut", "How people are grouped: all (everyone), sector or region", "string"),
+    ("group", "The group: all, a sector or a region (not-given: no region given)", "string"),
     ("skill_code", "Skill code", "string"),
     ("skill_name", "Skill", "string"),
     ("category", "Category", "string"),
@@ -21,19 +23,26 @@ CSV_COLUMNS = [
 
 
 def figure_rows(release: dict[str, Any]) -> list[list[Any]]:
-    """One row per published count, in the skills' order."""
+    """One row per published count: everyone first, then each cut's groups, each in the
+    skills' order."""
+    tables = [("all", "all", release["skills"])]
+    for cut, table in release.get("cuts", {}).items():
+        tables += [(cut, group["code"], group["skills"]) for group in table["groups"]]
     rows = []
-    for skill in release["skills"]:
-        head = [
-            release["number"],
-            release["framework"],
-            release["framework_version"],
-            skill["code"],
-            skill["name"],
-            skill["category"],
-        ]
-        rows += [[*head, "level", level, n] for level, n in skill["levels"].items()]
-        rows += [[*head, "gap", status, n] for status, n in skill["gaps"].items()]
+    for cut, group, skills in tables:
+        for skill in skills:
+            head = [
+                release["number"],
+                release["framework"],
+                release["framework_version"],
+                cut,
+                group,
+                skill["code"],
+                skill["name"],
+                skill["category"],
+            ]
+            rows += [[*head, "level", level, n] for level, n in skill["levels"].items()]
+            rows += [[*head, "gap", status, n] for status, n in skill["gaps"].items()]
     return rows
 
 
@@ -58,7 +67,8 @@ def release_metadata(release: dict[str, Any], *, url_base: str) -> bytes:
         "dc:description": (
             "How members of the community rate themselves against the skills framework, as "
             "counts of people with differentially private noise added "
-            f"(epsilon {release['epsilon']:g}, discrete Laplace scale {release['scale']:g}). "
+            f"(epsilon {release['epsilon']:g}{_shared(release)}; discrete Laplace scale "
+            f"{release['scale']:g}). "
             f"Methodology: {url_base}/insight/methodology"
         ),
         "dc:license": {"@id": "https://creativecommons.org/licenses/by/4.0/"},
@@ -69,10 +79,19 @@ def release_metadata(release: dict[str, Any], *, url_base: str) -> bytes:
                 {"name": name, "titles": title, "datatype": datatype}
                 for name, title, datatype in CSV_COLUMNS
             ],
-            "primaryKey": ["skill_code", "measure", "value"],
+            "primaryKey": ["cut", "group", "skill_code", "measure", "value"],
         },
     }
     return json.dumps(metadata, indent=2).encode()
+
+
+def _shared(release: dict[str, Any]) -> str:
+    """How the release's epsilon is shared by its tables (releases before cuts had one)."""
+    cuts = release.get("cuts")
+    if not cuts:
+        return ""
+    names = ", ".join(f"by {table['name'].lower()}" for table in cuts.values())
+    return f" shared equally by the tables for everyone, {names}"
 
 
 def release_json(release: dict[str, Any]) -> bytes:

@@ -180,11 +180,55 @@ class PublicSkill:
 
 
 @dataclass(frozen=True)
+class PublicGroup:
+    """A group of a cut: its noisy ratings below, meeting or above expectations, all skills
+    added up, and its noisy ratings in all."""
+
+    name: str
+    gaps: list[Cell]
+    ratings: int
+
+
+@dataclass(frozen=True)
+class PublicCut:
+    code: str
+    name: str
+    groups: list[PublicGroup]
+    chart: Markup
+
+
+@dataclass(frozen=True)
 class PublicView:
     release: Release
     skills: list[PublicSkill]
     charts: dict[str, Markup]
     categories: list[tuple[str, str]]
+    cuts: list[PublicCut]
+
+
+def public_cuts(figures: dict[str, Any]) -> list[PublicCut]:
+    """Each cut of a release as one row per group, its noisy counts added up over the skills
+    (adding up noisy counts is post-processing: it costs no privacy)."""
+    cuts = []
+    for code, table in figures.get("cuts", {}).items():
+        groups = []
+        for group in table["groups"]:
+            totals = {st: sum(s["gaps"][st] for s in group["skills"]) for st in GAP_STATUSES}
+            compared = sum(totals.values())
+            groups.append(
+                PublicGroup(
+                    group["name"],
+                    [Cell(totals[st], share(totals[st], compared)) for st in GAP_STATUSES],
+                    sum(sum(s["levels"].values()) for s in group["skills"]),
+                )
+            )
+        chart = share_chart(
+            f"chart-by-{code}",
+            f"Ratings against expectations by {table['name'].lower()} (noisy shares)",
+            [(g.name, gap_segments(g.gaps)) for g in groups],
+        )
+        cuts.append(PublicCut(code, table["name"], groups, chart))
+    return cuts
 
 
 def public_view(release: Release) -> PublicView:
@@ -215,7 +259,7 @@ def public_view(release: Release) -> PublicView:
         )
         for code, name in shape.categories
     }
-    return PublicView(release, skills, charts, shape.categories)
+    return PublicView(release, skills, charts, shape.categories, public_cuts(figures))
 
 
 def level_names(version: FrameworkVersion) -> dict[Any, str]:

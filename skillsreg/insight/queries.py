@@ -7,6 +7,7 @@ confirmed member who has not erased their account nor opted out of statistics.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -24,6 +25,7 @@ from skillsreg.frameworks.models import (
     VersionStatus,
 )
 from skillsreg.insight.models import Release
+from skillsreg.library.models import Document, DocumentVersion, LibraryFile
 
 NOT_APPLICABLE = 0  # the level column's value for "not applicable" in every count
 NOT_GIVEN = "not-given"
@@ -36,6 +38,14 @@ CUTS: dict[str, str] = {
     "sector": "Sector",
     "region": "Region",
 }
+
+
+def in_utc(column: Any) -> Any:
+    """A timestamp as UTC wall time, so years, quarters and months are UTC's on every
+    database (PostgreSQL would otherwise use the session's time zone)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.timezone("UTC", column)
+    return column
 
 
 def latest_published_version() -> FrameworkVersion | None:
@@ -154,9 +164,12 @@ class Picture:
 def skills_picture(version_id: int) -> Picture:
     """Count, in SQL, how the counted people rate each skill, every way the picture is cut.
 
-    Two statements. The counted people's ratings are joined to what their role levels expect
-    once, grouped once by role and role level and once by sector and region (a single pass
-    over the ratings each), and every cut is rolled up in the database from those groupings.
+    Three statements: the people counted, the groups of each cut, and the counts. For the
+    counts each person's role level and groups are looked up once and numbered; their ratings
+    are then read once through the covering (assessment, skill, level) index and counted in
+    two GROUP BY passes on one integer key each (a single hashed GROUPING SETS pass on
+    PostgreSQL), by role level and by sector and region; every cut is rolled up in the
+    database from those two.
     """
     counted = _counted(version_id).cte("counted")
     people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
@@ -185,9 +198,15 @@ _CUT_COLUMNS: dict[str, tuple[str | None, str]] = {
     "sector": ("sector", "by_place"),
     "region": ("region", "by_place"),
 }
+_GROUPING_COLUMNS = {"by_role": ("role_code", "role_level_code"), "by_place": ("sector", "region")}
+
+# A rating's measure is one number: level x 4 + gap status, with 0 for not applicable; a
+# grouping's key is its group's number x _GROUP + the measure.
+_STATUSES = ("below", "meets", "above")  # numbered 1 to 3; 0: not compared
+_GROUP = 4096
 
 
-def _cut_column(source: sa.CTE, cut: str) -> sa.ColumnElement[str]:
+def _cut_column(source: sa.CTE | sa.Subquery, cut: str) -> sa.ColumnElement[str]:
     name = _CUT_COLUMNS[cut][0]
     return sa.literal("all", sa.String) if name is None else source.c[name]
 
@@ -242,27 +261,22 @@ def _expectations(version_id: int, counted: sa.Subquery | sa.CTE) -> sa.CTE:
     )
 
 
-def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
-    """(cut, group, skill, level, status, people) for every cut: level counts have no status,
-    gap counts no level. Not applicable counts as level 0 and is never compared."""
-    # Each person's role level is looked up once; their expectation of each rated skill then
-    # comes through the profile's (role level, skill) index.
-    expected = ProfileEntry.level
-    status = sa.case(
-        (sa.or_(Rating.level.is_(None), expected.is_(None)), sa.null()),
-        (Rating.level < expected, "below"),
-        (Rating.level == expected, "meets"),
-        else_="above",
-    )
-    rated = (
+def _numbered_people(version_id: int, counted: sa.CTE) -> sa.CTE:
+    """Each counted person once: their assessment, role level and the number of their group
+    in each grouping (role and role level; sector and region)."""
+    sector = sa.cast(counted.c.sector, sa.String)
+    return (
         sa.select(
+            counted.c.assessment_id,
+            RoleLevel.id.label("role_level_id"),
             counted.c.role_code,
             counted.c.role_level_code,
-            sa.cast(counted.c.sector, sa.String).label("sector"),
+            sector.label("sector"),
             counted.c.region,
-            Rating.skill_code,
-            sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level).label("lvl"),
-            status.label("status"),
+            sa.func.dense_rank()
+            .over(order_by=(counted.c.role_code, counted.c.role_level_code))
+            .label("by_role"),
+            sa.func.dense_rank().over(order_by=(sector, counted.c.region)).label("by_place"),
         )
         .select_from(counted)
         .outerjoin(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
@@ -270,85 +284,125 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
             RoleLevel,
             sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
         )
-        .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .cte("numbered")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
+    """(cut, group, skill, level, status, people) for every cut: level counts have no status,
+    gap counts no level. Not applicable counts as level 0 and is never compared."""
+    numbered = _numbered_people(version_id, counted)
+    expected = ProfileEntry.level
+    status = sa.case(
+        (sa.or_(Rating.level.is_(None), expected.is_(None)), 0),
+        (Rating.level < expected, 1),
+        (Rating.level == expected, 2),
+        else_=3,
+    )
+    measure = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level * 4 + status)
+    rated = (
+        sa.select(numbered.c.by_role, numbered.c.by_place, Rating.skill_code, measure.label("m"))
+        .select_from(numbered)
+        .join(Rating, Rating.assessment_id == numbered.c.assessment_id)
+        # The expectation of each rated skill comes through the profile's (role level, skill)
+        # index, the person's role level having been looked up once.
         .outerjoin(
             ProfileEntry,
             sa.and_(
-                ProfileEntry.role_level_id == RoleLevel.id,
+                ProfileEntry.role_level_id == numbered.c.role_level_id,
                 ProfileEntry.skill_code == Rating.skill_code,
             ),
         )
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .cte("rated")
     )
-    sources = _groupings(rated)
     parts = []
-    for cut in CUTS:
-        source = sources[_CUT_COLUMNS[cut][1]]
-        column = _cut_column(source, cut)
-        group = column.label("grp")
-        # Everyone is one group: grouping by a constant is refused by PostgreSQL.
-        by = () if cut == "all" else (column,)
-        people = sa.cast(sa.func.sum(source.c.n), sa.Integer).label("n")
-        label = sa.literal(cut, sa.String).label("cut")
-        no_status = sa.cast(sa.null(), sa.String).label("status")
-        no_level = sa.cast(sa.null(), sa.Integer).label("lvl")
-        parts.append(
-            sa.select(label, group, source.c.skill_code, source.c.lvl, no_status, people).group_by(
-                *by, source.c.skill_code, source.c.lvl
+    for grouping, counts in _groupings(rated).items():
+        names = _GROUPING_COLUMNS[grouping]
+        groups = (
+            sa.select(numbered.c[grouping].label("number"), *(numbered.c[n] for n in names))
+            .distinct()
+            .cte(f"{grouping}_groups")
+        )
+        decoded = (
+            sa.select(
+                *(groups.c[n] for n in names),
+                counts.c.skill_code,
+                (counts.c.key % _GROUP // 4).label("lvl"),
+                (counts.c.key % 4).label("status"),
+                counts.c.n,
             )
+            .join(groups, groups.c.number == counts.c.key // _GROUP)
+            .cte(f"{grouping}_decoded")
         )
-        parts.append(
-            sa.select(label, group, source.c.skill_code, no_level, source.c.status, people)
-            .where(source.c.status.is_not(None))
-            .group_by(*by, source.c.skill_code, source.c.status)
-        )
+        for cut in (cut for cut in CUTS if _CUT_COLUMNS[cut][1] == grouping):
+            parts += _cut_selects(decoded, cut)
     return sa.union_all(*parts)
 
 
+def _cut_selects(decoded: sa.CTE, cut: str) -> list[sa.Select]:
+    """A cut's level counts and gap counts, rolled up from a grouping's counts."""
+    column = _cut_column(decoded, cut)
+    # Everyone is one group: grouping by a constant is refused by PostgreSQL.
+    by = () if cut == "all" else (column,)
+    people = sa.cast(sa.func.sum(decoded.c.n), sa.Integer).label("n")
+    label = sa.literal(cut, sa.String).label("cut")
+    status = sa.case(*((decoded.c.status == n, name) for n, name in enumerate(_STATUSES, start=1)))
+    return [
+        sa.select(
+            label,
+            column.label("grp"),
+            decoded.c.skill_code,
+            decoded.c.lvl,
+            sa.cast(sa.null(), sa.String).label("status"),
+            people,
+        ).group_by(*by, decoded.c.skill_code, decoded.c.lvl),
+        sa.select(
+            label,
+            column.label("grp"),
+            decoded.c.skill_code,
+            sa.cast(sa.null(), sa.Integer).label("lvl"),
+            status.label("status"),
+            people,
+        )
+        .where(decoded.c.status > 0)
+        .group_by(*by, decoded.c.skill_code, decoded.c.status),
+    ]
+
+
 def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
-    """The ratings counted by role and role level (`by_role`) and by sector and region
-    (`by_place`), per skill, level and gap status.
+    """The ratings counted per skill and key (group number x _GROUP + measure), once by role
+    and role level (`by_role`) and once by sector and region (`by_place`).
 
     PostgreSQL counts both in one pass over the ratings (GROUPING SETS, hashed); SQLite, which
-    has no grouping sets, in one pass each over the ratings it has set aside.
+    has no grouping sets, in one pass each over the ratings it has set aside, sorting on two
+    short columns.
     """
-    keys = {
-        "by_role": (rated.c.role_code, rated.c.role_level_code),
-        "by_place": (rated.c.sector, rated.c.region),
-    }
-    measures = (rated.c.skill_code, rated.c.lvl, rated.c.status)
+    keys = {name: rated.c[name] * _GROUP + rated.c.m for name in _GROUPING_COLUMNS}
     if db.session.get_bind().dialect.name != "postgresql":
         return {
-            name: sa.select(*columns, *measures, sa.func.count().label("n"))
-            .group_by(*columns, *measures)
+            name: sa.select(rated.c.skill_code, key.label("key"), sa.func.count().label("n"))
+            .group_by(rated.c.skill_code, key)
             .cte(name)
-            for name, columns in keys.items()
+            for name, key in keys.items()
         }
     both = (
         sa.select(
-            *keys["by_role"],
-            *keys["by_place"],
-            *measures,
+            rated.c.skill_code,
+            *(key.label(name) for name, key in keys.items()),
             sa.func.count().label("n"),
-            sa.func.grouping(rated.c.sector).label("by_role"),
         )
         .group_by(
-            sa.func.grouping_sets(
-                sa.tuple_(*keys["by_role"], *measures), sa.tuple_(*keys["by_place"], *measures)
-            )
+            sa.func.grouping_sets(*(sa.tuple_(rated.c.skill_code, key) for key in keys.values()))
         )
         .cte("grouped")
     )
     return {
-        name: sa.select(
-            *(both.c[column.name] for column in columns),
-            *(both.c[m.name] for m in measures),
-            both.c.n,
-        )
-        .where(both.c.by_role == (1 if name == "by_role" else 0))
+        name: sa.select(both.c.skill_code, both.c[name].label("key"), both.c.n)
+        .where(both.c[name].is_not(None))
         .cte(name)
-        for name, columns in keys.items()
+        for name in keys
     }
 
 
@@ -454,58 +508,79 @@ def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
     return {(category, st): n for category, st, n in rows}
 
 
-def release_counts(
-    version_id: int, max_ratings: int
-) -> tuple[dict[tuple[str, int], int], dict[tuple[str, str], int]]:
-    """Exact counts for a public release, each person limited to their first `max_ratings`
-    rated skills (profile skills come first), so one person can change few counts."""
+# The cuts an open-data release publishes; each person is in exactly one group of each.
+RELEASE_CUTS: dict[str, str] = {"all": "Everyone", "sector": "Sector", "region": "Region"}
+
+Counts = dict[tuple[str, str, int | str], int]
+
+
+def release_counts(version_id: int, max_ratings: int) -> dict[str, tuple[Counts, Counts]]:
+    """Exact counts for a public release, per cut: ({(group, skill, level)}, {(group, skill,
+    status)}). Each person counts for their first `max_ratings` rated skills only (the skills
+    their role level expects first, then the others, each in the framework's order), so one
+    person changes few counts."""
     counted = counted_assessments(version_id)
+    expected = ProfileEntry.level
     ranked = (
         sa.select(
-            counted.c.role_code,
-            counted.c.role_level_code,
+            sa.cast(counted.c.sector, sa.String).label("sector"),
+            counted.c.region,
             Rating.skill_code,
-            Rating.level,
-            Rating.is_not_applicable,
+            sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level).label("lvl"),
+            sa.case(
+                (sa.or_(Rating.level.is_(None), expected.is_(None)), sa.null()),
+                (Rating.level < expected, "below"),
+                (Rating.level == expected, "meets"),
+                else_="above",
+            ).label("status"),
             sa.func.row_number()
-            .over(partition_by=Rating.assessment_id, order_by=Rating.id)
+            .over(
+                partition_by=Rating.assessment_id,
+                order_by=(sa.case((expected.is_(None), 1), else_=0), Skill.position),
+            )
             .label("nth"),
         )
+        .select_from(counted)
         .join(Rating, Rating.assessment_id == counted.c.assessment_id)
+        .join(Skill, sa.and_(Skill.version_id == version_id, Skill.code == Rating.skill_code))
+        .outerjoin(Role, sa.and_(Role.version_id == version_id, Role.code == counted.c.role_code))
+        .outerjoin(
+            RoleLevel,
+            sa.and_(RoleLevel.role_id == Role.id, RoleLevel.code == counted.c.role_level_code),
+        )
+        .outerjoin(
+            ProfileEntry,
+            sa.and_(
+                ProfileEntry.role_level_id == RoleLevel.id,
+                ProfileEntry.skill_code == Rating.skill_code,
+            ),
+        )
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .subquery()
     )
-    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).subquery("kept")
-    level = sa.case((kept.c.is_not_applicable, NOT_APPLICABLE), else_=kept.c.level)
-    levels = {
-        (skill, int(lv)): n
-        for skill, lv, n in db.session.execute(
-            sa.select(kept.c.skill_code, level, sa.func.count()).group_by(kept.c.skill_code, level)
-        )
-    }
-    expected = _expected(version_id)
-    status = sa.case(
-        (kept.c.level < expected.c.expected, "below"),
-        (kept.c.level == expected.c.expected, "meets"),
-        else_="above",
-    )
-    gaps = {
-        (skill, st): n
-        for skill, st, n in db.session.execute(
-            sa.select(kept.c.skill_code, status, sa.func.count())
-            .join(
-                expected,
-                sa.and_(
-                    expected.c.role_code == kept.c.role_code,
-                    expected.c.role_level_code == kept.c.role_level_code,
-                    expected.c.skill_code == kept.c.skill_code,
-                ),
+    kept = sa.select(ranked).where(ranked.c.nth <= max_ratings).cte("kept")
+    result: dict[str, tuple[Counts, Counts]] = {}
+    for cut in RELEASE_CUTS:
+        group = sa.literal("all", sa.String) if cut == "all" else kept.c[cut]
+        by = () if cut == "all" else (group,)
+        levels: Counts = {
+            (_text(g), skill, int(lv)): n
+            for g, skill, lv, n in db.session.execute(
+                sa.select(group, kept.c.skill_code, kept.c.lvl, sa.func.count()).group_by(
+                    *by, kept.c.skill_code, kept.c.lvl
+                )
             )
-            .where(kept.c.level.is_not(None))
-            .group_by(kept.c.skill_code, status)
-        )
-    }
-    return levels, gaps
+        }
+        gaps: Counts = {
+            (_text(g), skill, st): n
+            for g, skill, st, n in db.session.execute(
+                sa.select(group, kept.c.skill_code, kept.c.status, sa.func.count())
+                .where(kept.c.status.is_not(None))
+                .group_by(*by, kept.c.skill_code, kept.c.status)
+            )
+        }
+        result[cut] = (levels, gaps)
+    return result
 
 
 def releases() -> list[Release]:
@@ -515,6 +590,18 @@ def releases() -> list[Release]:
 
 def find_release(number: int) -> Release | None:
     return db.session.scalar(sa.select(Release).where(Release.number == number))
+
+
+def release_library_file(release: Release, name: str) -> LibraryFile | None:
+    """The file of that name in the latest version of a release's library document."""
+    return db.session.scalar(
+        sa.select(LibraryFile)
+        .join(DocumentVersion, DocumentVersion.id == LibraryFile.version_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .where(Document.key == release.library_key, LibraryFile.name == name)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
+    )
 
 
 def epsilon_spent() -> float:

@@ -5,15 +5,11 @@ No Flask, no SQLAlchemy: every decision that protects a person is a plain functi
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import numpy as np
-
+from typing import Any
 
 # A table cell never describes fewer people than this, whatever the configuration says.
 MIN_CELL_FLOOR = 5
@@ -85,6 +81,15 @@ class Table:
         values[("all",)] = sum(self.cells.values())
         return values
 
+    @cached_property
+    def order(self) -> dict[Key, tuple]:
+        """The order counts are considered for hiding: inner counts before margins, then
+        counts of people before zeros, then the smallest."""
+        return {
+            key: (key[0] != "cell", self.value(key) == 0, self.value(key), repr(key))
+            for key in self.all_keys()
+        }
+
     def all_keys(self) -> list[Key]:
         keys: list[Key] = [("cell", r, c) for r in self.rows for c in self.cols]
         keys += [("row", r) for r in self.rows] + [("col", c) for c in self.cols] + [("all",)]
@@ -106,50 +111,170 @@ def _equations(rows: tuple, cols: tuple) -> list[tuple[list[Key], Key]]:
     return eqs
 
 
-@lru_cache(maxsize=256)
-def _equation_matrix(rows: tuple, cols: tuple) -> tuple[dict[Key, int], np.ndarray]:
-    """Where each key of a table this shape sits, and one row per equation: +1 parts, -1 the
-    total."""
-    import numpy as np  # only when a table is protected: `flask --help` stays light
+def _edge(key: Key) -> tuple[Key, Key]:
+    """The two equations a count takes part in: a count joins two nodes of the table's graph.
 
-    table = Table(rows=rows, cols=cols, cells={})
-    index = {key: i for i, key in enumerate(table.all_keys())}
-    equations = table.equations()
-    matrix = np.zeros((len(equations), len(index)))
-    for row, (parts, total) in enumerate(equations):
-        for key in parts:
-            matrix[row, index[key]] += 1
-        matrix[row, index[total]] -= 1
-    matrix.flags.writeable = False
-    return index, matrix
+    A cell is in its row's and its column's equation; a row total in its row's and in the
+    equation adding up the row totals ("rows"); a column total likewise ("cols"); the grand
+    total in those last two. Signs aside, the equations are the incidence matrix of this
+    (bipartite) graph, so a set of hidden counts can move together exactly along its cycles.
+    """
+    kind = key[0]
+    if kind == "cell":
+        return ("row", key[1]), ("col", key[2])
+    if kind == "row":
+        return ("row", key[1]), ("rows",)
+    if kind == "col":
+        return ("col", key[1]), ("cols",)
+    return ("rows",), ("cols",)
+
+
+@dataclass
+class _HiddenGraph:
+    """The hidden counts as a graph: its bridges, and the forest its bridges make."""
+
+    edges: dict[Key, tuple[Key, Key]]
+    bridges: set[Key] = field(default_factory=set)
+    # Per node: its 2-edge-connected component; per component: (parent, bridge) unless it is
+    # a root, depth in its tree, and the tree (its root).
+    component: dict[Key, int] = field(default_factory=dict)
+    parent: dict[int, tuple[int, Key]] = field(default_factory=dict)
+    depth: dict[int, int] = field(default_factory=dict)
+    tree: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, hidden: Iterable[Key]) -> _HiddenGraph:
+        graph = cls(edges={key: _edge(key) for key in hidden})
+        graph.bridges = _bridges(graph.edges)
+        graph._build_forest()
+        return graph
+
+    def _adjacency(self, keys: Iterable[Key]) -> dict[Key, list[tuple[Key, Key]]]:
+        adjacency: dict[Key, list[tuple[Key, Key]]] = {}
+        for key in keys:
+            u, v = self.edges[key]
+            adjacency.setdefault(u, []).append((v, key))
+            adjacency.setdefault(v, []).append((u, key))
+        return adjacency
+
+    def _build_forest(self) -> None:
+        inside = self._adjacency(k for k in self.edges if k not in self.bridges)
+        for node in (node for pair in self.edges.values() for node in pair):
+            if node not in self.component:
+                self._label(node, len(self.depth), inside)
+                self.depth[len(self.depth)] = -1
+        between = self._adjacency(self.bridges)
+        links: dict[int, list[tuple[int, Key]]] = {}
+        for node, pairs in between.items():
+            for nxt, key in pairs:
+                links.setdefault(self.component[node], []).append((self.component[nxt], key))
+        for root in list(self.depth):
+            if self.depth[root] < 0:
+                self._root(root, links)
+
+    def _label(self, start: Key, number: int, inside: dict[Key, list[tuple[Key, Key]]]) -> None:
+        """Number the 2-edge-connected component of `start` (joined without bridges)."""
+        self.component[start], todo = number, [start]
+        while todo:
+            for nxt, _ in inside.get(todo.pop(), ()):
+                if nxt not in self.component:
+                    self.component[nxt] = number
+                    todo.append(nxt)
+
+    def _root(self, root: int, links: dict[int, list[tuple[int, Key]]]) -> None:
+        """Hang the tree of components holding `root` from it: parents, depths, tree."""
+        self.depth[root], self.tree[root], todo = 0, root, [root]
+        while todo:
+            here = todo.pop()
+            for there, key in links.get(here, ()):
+                if self.depth[there] < 0:
+                    self.parent[there] = (here, key)
+                    self.depth[there] = self.depth[here] + 1
+                    self.tree[there] = root
+                    todo.append(there)
+
+    def exposed_with(self, candidate: Key, exposed: set[Key]) -> set[Key]:
+        """What stays exposed (of `exposed`, the bridges) once `candidate` is hidden too."""
+        path = self.bridges_between(*_edge(candidate))
+        return {*exposed, candidate} if path is None else exposed - path
+
+    def bridges_between(self, u: Key, v: Key) -> set[Key] | None:
+        """The bridges on the path from u to v, or None when no hidden path joins them."""
+        if u not in self.component or v not in self.component:
+            return None
+        a, b = self.component[u], self.component[v]
+        if self.tree[a] != self.tree[b]:
+            return None
+        path: set[Key] = set()
+        while a != b:
+            if self.depth[a] < self.depth[b]:
+                a, b = b, a
+            a, bridge = self.parent[a]  # a is deeper than b, so not a root
+            path.add(bridge)
+        return path
+
+
+def _bridges(edges: Mapping[Key, tuple[Key, Key]]) -> set[Key]:
+    """The edges on no cycle (Tarjan's bridge-finding, iterative)."""
+    adjacency: dict[Key, list[tuple[Key, Key]]] = {}
+    for key, (u, v) in edges.items():
+        adjacency.setdefault(u, []).append((v, key))
+        adjacency.setdefault(v, []).append((u, key))
+    order: dict[Key, int] = {}
+    low: dict[Key, int] = {}
+    bridges: set[Key] = set()
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Key, Key | None, Iterator[tuple[Key, Key]]]] = [
+            (root, None, iter(adjacency[root]))
+        ]
+        while stack:
+            node, via, pending = stack[-1]
+            for nxt, key in pending:
+                if key == via:
+                    continue
+                if nxt in order:
+                    low[node] = min(low[node], order[nxt])
+                    continue
+                order[nxt] = low[nxt] = len(order)
+                stack.append((nxt, key, iter(adjacency[nxt])))
+                break
+            else:
+                stack.pop()
+                if stack and via is not None:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
 
 
 def derivable_cells(table: Table, hidden: Iterable[Key]) -> set[Key]:
-    """The hidden cells an attacker can work out exactly from the shown ones (linear algebra).
+    """The hidden counts an attacker can work out exactly from the shown ones.
 
-    Every equation of the table becomes a linear equation in the hidden unknowns; a hidden
-    cell is exposed when the system fixes its value: when no solution of the homogeneous
-    system (the null space of its matrix) can move it.
+    Every equation of the table is a linear equation in the hidden unknowns. Each count is in
+    exactly two equations, so the equations are (up to signs) the incidence matrix of a graph
+    whose nodes are equations and whose edges are counts (`_edge`); the hidden counts can be
+    changed without changing any shown one exactly along cycles of hidden edges. A hidden
+    count is exposed when it lies on no such cycle: when it is a bridge of the hidden graph.
     """
-    import numpy as np
+    return _bridges({key: _edge(key) for key in hidden})
 
-    index, matrix = _equation_matrix(table.rows, table.cols)
-    keys = list(index)
-    columns = sorted({index[key] for key in hidden})
-    if not columns:
-        return set()
-    unknowns = [keys[i] for i in columns]
-    system = matrix[:, columns]
-    system = system[np.any(system != 0, axis=1)]
-    if not len(system):
-        return set()
-    _, singular, vt = np.linalg.svd(system)
-    rank = int((singular > 1e-9).sum())
-    null_space = vt[rank:]
-    if not len(null_space):
-        return set(unknowns)
-    moves = np.abs(null_space).max(axis=0)
-    return {key for key, move in zip(unknowns, moves, strict=True) if move < 1e-9}
+
+def exposed_if_hidden(
+    table: Table, hidden: set[Key], exposed: set[Key], candidates: Sequence[Key]
+) -> list[set[Key]]:
+    """For each candidate, the counts that would be exposed were it hidden too: what
+    `derivable_cells(table, hidden | {candidate})` gives, for every candidate at once.
+
+    `exposed` are the hidden counts derivable now (the bridges). A candidate whose two
+    equations no hidden path joins becomes a bridge itself; otherwise it closes a cycle
+    through every bridge on that path, which are then exposed no more.
+    """
+    graph = _HiddenGraph.of(hidden)
+    return [graph.exposed_with(candidate, exposed) for candidate in candidates]
 
 
 @dataclass
@@ -186,58 +311,35 @@ def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> tuple[Key,
     """The visible count to hide next, and what is exposed once it is hidden: of those sharing
     an equation with an exposed one, the first leaving fewer exposed (else the one leaving
     fewest), preferring inner counts to margins, then the smallest."""
-    candidates: set[Key] = set()
-    for parts, total in table.equations():
-        members = [*parts, total]
-        if any(key in exposed for key in members):
-            candidates |= {key for key in members if key not in hidden}
+    members = _members(table.rows, table.cols)
+    touched = {node for key in exposed for node in _edge(key)}
+    candidates = {key for node in touched for key in members[node] if key not in hidden}
     if not candidates:
         # Every equation holding them is hidden already; the value leaks through a chain of
         # equations, so break the chain where it touches a visible count.
-        for parts, total in table.equations():
-            members = [*parts, total]
-            if any(key in hidden for key in members):
-                candidates |= {key for key in members if key not in hidden}
-    ordered = sorted(
-        candidates,
-        key=lambda key: (key[0] != "cell", table.value(key) == 0, table.value(key), repr(key)),
-    )
-    after = exposed_if_hidden(table, hidden, exposed, ordered)
-    for key, left in zip(ordered, after, strict=True):
+        touched = {node for key in hidden for node in _edge(key)}
+        candidates = {key for node in touched for key in members[node] if key not in hidden}
+    graph = _HiddenGraph.of(hidden)
+    fewest: tuple[Key, set[Key]] | None = None
+    for key in sorted(candidates, key=table.order.__getitem__):
+        left = graph.exposed_with(key, exposed)
         if len(left) < len(exposed):
             return key, left
-    fewest = min(range(len(ordered)), key=lambda n: len(after[n]))
-    return ordered[fewest], after[fewest]
+        if fewest is None or len(left) < len(fewest[1]):
+            fewest = (key, left)
+    if fewest is None:
+        raise InsightRuleError("A count is exposed, yet no other count could hide it")
+    return fewest
 
 
-def exposed_if_hidden(
-    table: Table, hidden: set[Key], exposed: set[Key], candidates: Sequence[Key]
-) -> list[set[Key]]:
-    """For each candidate, the counts that would be exposed were it hidden too: what
-    `derivable_cells(table, hidden | {candidate})` gives, for every candidate in one solve.
-
-    `exposed` are the hidden counts derivable now. With A the equations' columns for the
-    hidden counts and a the candidate's column: if no x has A x = -a, every way to move the
-    hidden counts leaves the candidate still, so it is exposed as well. Otherwise (x, 1) is a
-    new way to move them, and an exposed count stays exposed only where x is zero.
-    """
-    import numpy as np
-
-    index, matrix = _equation_matrix(table.rows, table.cols)
-    columns = sorted(index[key] for key in hidden)
-    system = matrix[:, columns]
-    added = matrix[:, [index[key] for key in candidates]]
-    solution = np.linalg.lstsq(system, -added, rcond=None)[0]
-    solvable = np.abs(system @ solution + added).max(axis=0) < 1e-9
-    position = {column: i for i, column in enumerate(columns)}
-    watched = list(exposed)
-    still = np.abs(solution[[position[index[key]] for key in watched], :]) < 1e-9
-    return [
-        {key for key, stays in zip(watched, still[:, n], strict=True) if stays}
-        if solvable[n]
-        else {*exposed, candidate}
-        for n, candidate in enumerate(candidates)
-    ]
+@lru_cache(maxsize=256)
+def _members(rows: tuple, cols: tuple) -> dict[Key, list[Key]]:
+    """Each equation (a node of the table's graph) and the counts in it, once per shape."""
+    members: dict[Key, list[Key]] = {}
+    for key in Table(rows=rows, cols=cols, cells={}).all_keys():
+        for node in _edge(key):
+            members.setdefault(node, []).append(key)
+    return members
 
 
 def suppress_together(tables: Sequence[Table], k: int) -> list[Suppression]:
@@ -287,9 +389,17 @@ def laplace_scale(sensitivity: int, epsilon: float) -> float:
     return sensitivity / epsilon
 
 
-def release_sensitivity(skill_count: int) -> int:
-    """How many published counts one person can change: a level and a gap status per skill."""
-    return 2 * skill_count
+def release_sensitivity(max_ratings: int, cuts: int = 1) -> int:
+    """How many published counts one person can change, each by one: a level and a gap status
+    for each of their `max_ratings` skills, in each of the `cuts` tables (everyone, by sector,
+    by region) where they are in exactly one group."""
+    return 2 * max_ratings * cuts
+
+
+def epsilon_per_cut(epsilon: float, cuts: int) -> float:
+    """The share of a release's epsilon each of its tables spends: noise of one scale over all
+    of them is, by sequential composition, the same as each table spending an equal share."""
+    return epsilon / cuts
 
 
 # Time -----------------------------------------------------------------------------------
@@ -306,5 +416,6 @@ def month_of(moment: date | datetime) -> str:
 
 
 def share(part: int, whole: int) -> int:
-    """A whole-number percentage, 0 when there is nothing to share."""
-    return round(100 * part / whole) if whole else 0
+    """A whole-number percentage, a half rounded up (12.5 is 13), 0 when there is nothing to
+    share: worked out in whole numbers, so anyone recomputing it gets the same."""
+    return (200 * part + whole) // (2 * whole) if whole > 0 else 0

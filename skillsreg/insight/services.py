@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from skillsreg.accounts.models import User
+from skillsreg.accounts.rules import UK_REGIONS, Sector
 from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError
 from skillsreg.extensions import db
@@ -19,6 +20,7 @@ from skillsreg.insight.rules import (
     GAP_STATUSES,
     InsightRuleError,
     check_budget,
+    epsilon_per_cut,
     laplace_scale,
     release_sensitivity,
 )
@@ -61,16 +63,13 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
     except InsightRuleError as error:
         raise InsightError(str(error)) from None
     shape = queries.version_shape(version)
-    levels, gaps = queries.release_counts(version.id, budget.max_ratings)
-    level_numbers = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
-    # Every skill, level and status is released, zeros included: leaving a zero out would
-    # tell a reader it was zero without any noise.
-    keys: list[tuple[str, str, Any]] = [
-        ("level", s.code, lv) for s in shape.skills for lv in level_numbers
+    counts = queries.release_counts(version.id, budget.max_ratings)
+    keys = release_keys(shape)
+    exact = [
+        counts[cut][0 if measure == "level" else 1].get((group, skill, value), 0)
+        for cut, group, measure, skill, value in keys
     ]
-    keys += [("gap", s.code, st) for s in shape.skills for st in GAP_STATUSES]
-    exact = [levels.get((c, v), 0) if m == "level" else gaps.get((c, v), 0) for m, c, v in keys]
-    sensitivity = release_sensitivity(budget.max_ratings)
+    sensitivity = release_sensitivity(budget.max_ratings, cuts=len(queries.RELEASE_CUTS))
     # Clamping at zero is post-processing: it costs no privacy and avoids negative people.
     noisy = [max(0, n) for n in noisy_counts(exact, sensitivity=sensitivity, epsilon=epsilon)]
     number = 1 + (db.session.scalar(sa.select(sa.func.max(Release.number))) or 0)
@@ -86,7 +85,13 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
         figures={},
         library_key=f"insight-release-{number}",
     )
-    release.figures = _figures(release, shape, dict(zip(keys, noisy, strict=False)))
+    release.figures = _figures(
+        release,
+        shape,
+        dict(zip(keys, noisy, strict=True)),
+        spent=queries.epsilon_spent() + epsilon,
+        total=budget.total,
+    )
     db.session.add(release)
     db.session.flush()
     record(
@@ -101,8 +106,56 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
     return release
 
 
-def _figures(release: Release, shape: queries.VersionShape, noisy: dict) -> dict[str, Any]:
+ReleaseKey = tuple[str, str, str, str, Any]
+
+
+def release_groups() -> dict[str, dict[str, str]]:
+    """Every group of every cut a release publishes, named: fixed lists, never taken from
+    the data, so that a group with nobody in it is published (noisy) like any other."""
+    return {
+        "all": {"all": "Everyone"},
+        "sector": {sector.value: sector.label for sector in Sector},
+        "region": {**UK_REGIONS, queries.NOT_GIVEN: "Not given"},
+    }
+
+
+def release_keys(shape: queries.VersionShape) -> list[ReleaseKey]:
+    """(cut, group, measure, skill, value) of every count a release publishes."""
     levels = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
+    keys: list[ReleaseKey] = []
+    for cut, groups in release_groups().items():
+        for group in groups:
+            for skill in shape.skills:
+                # Every skill, level and status is released, zeros included: leaving a zero
+                # out would tell a reader it was zero without any noise.
+                keys += [(cut, group, "level", skill.code, lv) for lv in levels]
+                keys += [(cut, group, "gap", skill.code, st) for st in GAP_STATUSES]
+    return keys
+
+
+def _figures(
+    release: Release,
+    shape: queries.VersionShape,
+    noisy: dict[ReleaseKey, int],
+    *,
+    spent: float,
+    total: float,
+) -> dict[str, Any]:
+    levels = [*(n for n, _ in shape.levels), queries.NOT_APPLICABLE]
+
+    def skills(cut: str, group: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": s.code,
+                "name": s.name,
+                "category": s.category_code,
+                "levels": {str(lv): noisy[(cut, group, "level", s.code, lv)] for lv in levels},
+                "gaps": {st: noisy[(cut, group, "gap", s.code, st)] for st in GAP_STATUSES},
+            }
+            for s in shape.skills
+        ]
+
+    cuts = len(queries.RELEASE_CUTS)
     return {
         "number": release.number,
         "framework": shape.version.framework.slug,
@@ -113,17 +166,27 @@ def _figures(release: Release, shape: queries.VersionShape, noisy: dict) -> dict
         "scale": release.scale,
         "max_ratings_per_person": release.max_ratings_per_person,
         "mechanism": release.mechanism,
+        "budget": {
+            "epsilon_this_release": release.epsilon,
+            "epsilon_per_cut": {
+                cut: epsilon_per_cut(release.epsilon, cuts) for cut in queries.RELEASE_CUTS
+            },
+            "epsilon_spent_in_total": spent,
+            "epsilon_total_allowed": total,
+        },
         "levels": {str(n): name for n, name in shape.levels},
-        "skills": [
-            {
-                "code": s.code,
-                "name": s.name,
-                "category": s.category_code,
-                "levels": {str(lv): noisy[("level", s.code, lv)] for lv in levels},
-                "gaps": {st: noisy[("gap", s.code, st)] for st in GAP_STATUSES},
+        "skills": skills("all", "all"),
+        "cuts": {
+            cut: {
+                "name": queries.RELEASE_CUTS[cut],
+                "groups": [
+                    {"code": code, "name": name, "skills": skills(cut, code)}
+                    for code, name in groups.items()
+                ],
             }
-            for s in shape.skills
-        ],
+            for cut, groups in release_groups().items()
+            if cut != "all"
+        },
     }
 
 
@@ -179,3 +242,19 @@ def push_release(release: Release, *, actor: User, now: datetime) -> list[Any]:
     if document is None:
         raise InsightError("The release is not in the library, so cannot be pushed")
     return [start_push(document, target.id, actor=actor, now=now) for target in list_targets()]
+
+
+def record_release_download(release: Release, name: str, *, now: datetime) -> bool:
+    """Count one full download of a release file served from the insight pages against the
+    release's library copy, as the library counts its own (no account, address or browser).
+
+    Returns whether it was counted: not when the release is no longer in the library.
+    """
+    from skillsreg.library.services import record_download
+
+    file = queries.release_library_file(release, name)
+    if file is None:
+        return False
+    record_download(file, now=now)
+    db.session.flush()
+    return True

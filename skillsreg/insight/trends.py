@@ -11,12 +11,12 @@ from skillsreg.accounts.models import User
 from skillsreg.assessments.models import Assessment, AssessmentStatus, Rating
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion, Skill, VersionStatus
-from skillsreg.insight.queries import _expected, counted_assessments
+from skillsreg.insight.queries import _expected, counted_assessments, in_utc
 from skillsreg.insight.rules import GAP_STATUSES, share
 
 
 def _quarter(column: Any) -> sa.ColumnElement[int]:
-    month = sa.extract("month", column)
+    month = sa.extract("month", in_utc(column))
     return sa.case((month <= 3, 1), (month <= 6, 2), (month <= 9, 3), else_=4)
 
 
@@ -30,7 +30,7 @@ class Quarter:
 def quarters(version_id: int, k: int) -> list[Quarter]:
     """Per quarter, each person's latest assessment submitted in it: shares of their ratings
     below, meeting or above expectations. Quarters with fewer than k people are hidden."""
-    year = sa.extract("year", Assessment.submitted_at)
+    year = sa.extract("year", in_utc(Assessment.submitted_at))
     quarter = _quarter(Assessment.submitted_at)
     ranked = (
         sa.select(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     Response,
@@ -23,7 +25,7 @@ from skillsreg.extensions import db
 from skillsreg.insight import action, health, pages, queries, services, trends
 from skillsreg.insight.demo import demo_member_count
 from skillsreg.insight.forms import ReleaseForm, StatisticsChoiceForm
-from skillsreg.insight.rules import remaining_budget
+from skillsreg.insight.rules import epsilon_per_cut, release_sensitivity, remaining_budget
 from skillsreg.insight.settings import budget, min_cell
 
 bp = Blueprint("insight", __name__)
@@ -84,11 +86,15 @@ def show_public():
 @bp.get("/insight/methodology")
 @public
 def show_methodology():
+    cuts = len(queries.RELEASE_CUTS)
     return render_template(
         "insight/show_methodology.html",
         budget=budget(),
         k=min_cell(),
         spent=queries.epsilon_spent(),
+        cuts=cuts,
+        sensitivity=release_sensitivity(budget().max_ratings, cuts=cuts),
+        per_cut=epsilon_per_cut(budget().per_release, cuts),
         title="How the community skills statistics are made",
     )
 
@@ -155,8 +161,15 @@ def download_release_file(number: int, name: str):
     release = queries.find_release(number) or abort(404)
     files = services.release_files(release, url_base=request.host_url[:-1])
     found = next((f for f in files if f[0] == name), None) or abort(404)
-    response = Response(found[2], mimetype=found[1])
-    response.headers["Content-Disposition"] = content_disposition(name)
+    file = Response(found[2], mimetype=found[1])
+    file.headers["Content-Disposition"] = content_disposition(name)
+    # Counted as the library counts its files: a full GET only, not a HEAD nor a cache's
+    # check back answered with a 304.
+    file.set_etag(hashlib.sha256(found[2]).hexdigest())
+    response = file.make_conditional(request)
+    if request.method == "GET" and response.status_code == 200:
+        services.record_release_download(release, name, now=utcnow())
+        db.session.commit()
     return response
 
 

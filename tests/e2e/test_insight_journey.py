@@ -97,6 +97,8 @@ def test_anyone_reads_the_public_figures_and_how_they_are_made(
 
     visit(reader, "/insight/public", heading="Community skills: open statistics")
     fits(reader, width)
+    # The demonstration community comes with a first release, by sector and by region too.
+    expect(reader.get_by_role("heading", name="By region")).to_be_visible()
     visit(reader, "/insight/methodology", heading="How the community skills statistics are made")
     fits(reader, width)
     expect(reader.get_by_text("differential privacy").first).to_be_visible()

@@ -20,7 +20,9 @@ from skillsreg.insight.rules import (
     gap_status,
     laplace_scale,
     quarter_of,
+    release_sensitivity,
     remaining_budget,
+    share,
     suppress,
     suppress_together,
 )
@@ -203,6 +205,13 @@ def test_the_noise_scale_grows_with_sensitivity_and_shrinks_with_epsilon():
         laplace_scale(0, 1.0)
 
 
+def test_percentages_round_a_half_up_in_whole_numbers():
+    assert share(1, 8) == 13  # 12.5
+    assert share(5, 8) == 63  # 62.5: not to the even 62
+    assert share(1, 3) == 33
+    assert share(0, 0) == 0
+
+
 def test_quarters_are_named_by_year_and_number():
     assert quarter_of(date(2027, 1, 1)) == "2027 Q1"
     assert quarter_of(date(2027, 12, 31)) == "2027 Q4"
@@ -211,14 +220,15 @@ def test_quarters_are_named_by_year_and_number():
 LEVELS = 6  # five levels and "not applicable"
 
 
-def differencing_attack(trials, *, noise):
+def differencing_attack(trials, *, noise, others_at_most=60):
     """An attacker holds two releases that differ only by the target; they guess the target's
     level as the bin that grew most. Returns the share of correct guesses."""
     rng = random.Random(20261206)
-    sensitivity, epsilon = 24, 2.0
+    # A release's own figures: 12 ratings a person, in three tables, epsilon 2.
+    sensitivity, epsilon = release_sensitivity(12, cuts=3), 2.0
     right = 0
     for _ in range(trials):
-        others = [rng.randint(0, 60) for _ in range(LEVELS)]
+        others = [rng.randint(0, others_at_most) for _ in range(LEVELS)]
         target = rng.randrange(LEVELS)
         with_target = [n + (1 if i == target else 0) for i, n in enumerate(others)]
         if noise:
@@ -245,6 +255,12 @@ def test_with_noise_a_differencing_attack_guesses_no_better_than_chance():
     assert accuracy < 0.25
 
 
+def test_with_noise_a_region_of_one_person_does_not_give_their_rating_away():
+    # The region cut: before the target joined, nobody in their region rated the skill.
+    assert differencing_attack(200, noise=False, others_at_most=0) == 1.0
+    assert differencing_attack(2000, noise=True, others_at_most=0) < 0.25
+
+
 def test_a_single_row_hides_a_pair_of_counts_not_everything():
     cells = {("all", 1): 17, ("all", 2): 24, ("all", 3): 32, ("all", 0): 6}
     table = Table(rows=("all",), cols=(1, 2, 3, 0), cells=cells)
@@ -261,6 +277,15 @@ def test_the_fast_check_agrees_with_exact_elimination():
         cells = {(r, c): rng.randint(0, 30) for r in rows for c in cols}
         table = Table(rows=rows, cols=cols, cells=cells)
         hidden = {key for key in table.all_keys() if rng.random() < 0.4}
+        assert derivable_cells(table, hidden) == exact_derivable(table, hidden)
+
+
+def test_the_fast_check_agrees_with_exact_elimination_on_tables_as_large_as_the_regions():
+    rng = random.Random(13)
+    for _ in range(12):
+        rows, cols = tuple(range(rng.randint(6, 14))), tuple(range(rng.randint(3, 9)))
+        table = Table(rows=rows, cols=cols, cells={(r, c): 1 for r in rows for c in cols})
+        hidden = {key for key in table.all_keys() if rng.random() < rng.choice([0.1, 0.3, 0.6])}
         assert derivable_cells(table, hidden) == exact_derivable(table, hidden)
 
 

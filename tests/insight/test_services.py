@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from skillsreg.accounts.rules import UK_REGIONS, Sector
 from skillsreg.assessments import services as assessment_services
 from skillsreg.assessments.services import Answer
 from skillsreg.core.audit import AuditEvent
@@ -99,12 +100,25 @@ def test_a_release_records_its_budget_and_publishes_open_data(create_user, versi
 
     assert release.number == 1
     assert release.epsilon == 1.0
-    assert release.sensitivity == 24
+    # 12 skills a person, a level and a gap count each, in three tables.
+    assert release.sensitivity == 72
+    assert release.scale == 72.0
     assert queries.epsilon_spent() == 1.0
     skills = release.figures["skills"]
     assert len(skills) == len(version.skills)
     assert all(set(s["gaps"]) == set(GAP_STATUSES) for s in skills)
     assert all(len(s["levels"]) == 6 for s in skills)  # five levels and not applicable
+    cuts = release.figures["cuts"]
+    assert [g["code"] for g in cuts["sector"]["groups"]] == [s.value for s in Sector]
+    # Every region is published, the ones nobody is in included, so absence tells nothing.
+    assert [g["code"] for g in cuts["region"]["groups"]] == [*UK_REGIONS, "not-given"]
+    assert all(
+        len(g["skills"]) == len(version.skills) for cut in cuts.values() for g in cut["groups"]
+    )
+    budget = release.figures["budget"]
+    assert sum(budget["epsilon_per_cut"].values()) == pytest.approx(release.epsilon)
+    assert budget["epsilon_spent_in_total"] == 1.0
+    assert budget["epsilon_total_allowed"] == 2.0
     document = _db.session.scalar(sa.select(Document).where(Document.key == "insight-release-1"))
     names = [f.name for f in document.latest_version.files]
     assert "community-skills-release-1.csv-metadata.json" in names
@@ -116,7 +130,9 @@ def test_a_release_records_its_budget_and_publishes_open_data(create_user, versi
 
 def test_a_release_is_refused_once_the_budget_is_spent(version):
     services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
-    services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+    second = services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
+    # The sector and region tables are paid for out of each release's epsilon, not on top.
+    assert second.figures["budget"]["epsilon_spent_in_total"] == 2.0
 
     with pytest.raises(services.InsightError, match="budget is spent"):
         services.make_release(budget=BUDGET, actor=None, now=utcnow(), url_base="")
@@ -124,12 +140,42 @@ def test_a_release_is_refused_once_the_budget_is_spent(version):
 
 
 def test_release_counts_limit_each_persons_contribution(create_user, version):
-    assessment = assess(create_user(), version, 3)
+    assessment = assess(create_user(region="wales"), version, 3)
 
-    levels, _ = queries.release_counts(version.id, 2)
+    counts = queries.release_counts(version.id, 2)
 
-    assert sum(levels.values()) == 2
+    for cut, group in (("all", "all"), ("sector", "public"), ("region", "wales")):
+        levels, gaps = counts[cut]
+        assert sum(levels.values()) == 2
+        assert {key[0] for key in levels} == {group}
+        assert sum(gaps.values()) == 2
     assert len(assessment.ratings) > 2
+
+
+def test_release_counts_keep_the_role_levels_skills_first_in_the_frameworks_order(
+    create_user, version
+):
+    assessment = assess(create_user(), version, 3)
+    order = {skill.code: skill.position for skill in version.skills}
+    profile = sorted((r.skill_code for r in assessment.ratings), key=order.get)
+
+    levels, _ = queries.release_counts(version.id, 3)["all"]
+
+    assert sorted({skill for _, skill, _ in levels}, key=order.get) == profile[:3]
+
+
+def test_without_noise_a_region_of_one_would_give_its_members_ratings_away(create_user, version):
+    """What the noise protects: the exact counts of two releases, one person apart, where the
+    person is alone in their region, show exactly how they rated themselves."""
+    for _ in range(3):
+        assess(create_user(region="london"), version, 2)
+    before = queries.release_counts(version.id, 12)["region"][0]
+    target = assess(create_user(region="wales"), version, 4)
+
+    after = queries.release_counts(version.id, 12)["region"][0]
+
+    grown = {key: n - before.get(key, 0) for key, n in after.items() if n != before.get(key, 0)}
+    assert grown == {("wales", r.skill_code, r.level): 1 for r in target.ratings if r.level}
 
 
 def test_validated_levels_are_counted_apart_from_self_ratings(member, version):

@@ -7,26 +7,10 @@ import io
 
 import pytest
 
-from skillsreg.accounts.rules import Sector
 from skillsreg.core.db import utcnow
 from skillsreg.insight import services
-from tests.insight.test_services import BUDGET, assess
+from tests.insight.test_services import BUDGET
 from tests.pages import check_page
-
-
-@pytest.fixture
-def version(db):
-    from tests.assessments.test_services import import_version
-
-    return import_version("1.0.0")
-
-
-@pytest.fixture
-def community(create_user, version):
-    """Twelve public-sector members and three from a supplier: too few to show on their own."""
-    people = [create_user(region="london") for _ in range(12)]
-    people += [create_user(sector=Sector.SUPPLIER, region="wales") for _ in range(3)]
-    return [assess(person, version, 1 + index % 5) for index, person in enumerate(people)]
 
 
 @pytest.fixture
@@ -92,6 +76,8 @@ def test_an_organiser_makes_a_release_anyone_can_download(client, as_organiser, 
         body = client.get("/insight/releases/1/community-skills-release-1.csv").data.decode()
         rows = list(csv.DictReader(io.StringIO(body)))
         assert {row["measure"] for row in rows} == {"level", "gap"}
+        assert {row["cut"] for row in rows} == {"all", "sector", "region"}
+        assert {row["group"] for row in rows if row["cut"] == "region"} >= {"wales", "not-given"}
 
         page = check_page(client.post("/insight/releases", data={}), errors=True, status=400)
         assert "budget is spent" in page.get_text()
@@ -104,10 +90,19 @@ def test_the_public_page_and_methodology_need_no_sign_in(client, community):
 
     page = check_page(client.get("/insight/public"), title="Community skills: open statistics")
     assert "differential privacy" in page.get_text()
+    captions = [c.get_text(strip=True) for c in page.select("caption")]
+    assert any(c.endswith("by sector") for c in captions)
+    assert any(c.endswith("by region") for c in captions)
+    assert page.select_one("#chart-by-region-title")
     page = check_page(
         client.get("/insight/methodology"), title="How the community skills statistics are made"
     )
-    assert "epsilon" in page.get_text()
+    text = page.get_text()
+    assert "epsilon" in text
+    # The rules a reviewer needs to recompute the figures, and the budget of each table.
+    for rule in ("Unchanged", "reworded", "Changed", "Split", "Merged", "shared equally"):
+        assert rule in text
+    assert "72 ÷ 2 = 36" in " ".join(text.split())
 
 
 def test_a_member_opts_out_on_their_privacy_page(client, login_as, member):
