@@ -31,7 +31,7 @@ os.environ.setdefault("LOAD_USERS", "1")
 os.environ["SECRET_KEY"] = secrets.token_hex(32)
 os.environ["DATABASE_URL"] = os.environ.get("LOAD_DATABASE_URL", "")
 
-from tests.load import run  # noqa: E402 - LOAD_USERS is read when it is imported
+from tests.load import run  # reads LOAD_USERS and LOAD_DATABASE_URL when imported
 
 CSRF_TOKEN = re.compile(
     r'name="csrf_token"[^>]*?value="([^"]*)"|value="([^"]*)"[^>]*?name="csrf_token"'
@@ -65,7 +65,8 @@ def _pages(client: Any) -> dict[str, Callable[[], Any]]:
     """Each timed page as a request to make; the member is signed in with a draft."""
     _, token = _form(client, "/sign-in")
     signed = client.post(
-        "/sign-in", data={"email": "load1@example.gov.uk", "password": run.PASSWORD, "csrf_token": token}
+        "/sign-in",
+        data={"email": "load1@example.gov.uk", "password": run.PASSWORD, "csrf_token": token},
     )
     assert signed.status_code == 302, signed.status_code
     start = f"/assessments/new/{os.environ.get('LOAD_FRAMEWORK', 'web-professionals')}"

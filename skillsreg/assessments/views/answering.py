@@ -55,9 +55,9 @@ def list_assessments():
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @signed_in
 def start_assessment(slug: str):
-    framework, version = current_version(slug)
+    framework, version, structure = current_version(slug)
     form = AssessmentStartForm()
-    form.role_level.choices = role_level_choices(version)
+    form.role_level.choices = role_level_choices(structure)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.start_assessment(user=current_user, **role), version
@@ -70,6 +70,7 @@ def start_assessment(slug: str):
         form=form,
         framework=framework,
         version=version,
+        roles=structure.roles,
     )
 
 
@@ -90,12 +91,12 @@ def _begin(form: Any, start: Callable[..., Assessment], version: FrameworkVersio
 @bp.route("/carry-forward/<slug>", methods=["GET", "POST"])
 @signed_in
 def carry_forward(slug: str):
-    framework, version = current_version(slug)
+    framework, version, structure = current_version(slug)
     previous = services.latest_submitted(current_user, framework_id=framework.id)
     if previous is None or previous.version.sort_key >= version.sort_key:
         abort(404)
     form = CarryForwardForm(role_level=f"{previous.role_code}/{previous.role_level_code}")
-    form.role_level.choices = role_level_choices(version)
+    form.role_level.choices = role_level_choices(structure)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.carry_forward_assessment(previous, **role), version
@@ -108,6 +109,7 @@ def carry_forward(slug: str):
         form=form,
         previous=previous,
         version=version,
+        roles=structure.roles,
         rules=CARRY_FORWARD_RULES,
     )
 
