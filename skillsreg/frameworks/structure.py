@@ -109,7 +109,7 @@ class RetiredSkillItem:
     note: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class VersionStructure:
     """Everything a version contains, without its state."""
 
