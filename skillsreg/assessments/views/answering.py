@@ -36,6 +36,8 @@ from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion
 
+SAVED = "Your answers have been saved. You can come back to them at any time."
+
 
 @bp.route("/")
 @signed_in
@@ -154,8 +156,11 @@ def rate_category(assessment_id: int, code: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            target = _after_saving(form, view, code)  # before the commit expires the rows
             db.session.commit()
-            return redirect(_after_saving(form, view, code))
+            if form.save_later.data:
+                flash(SAVED, "success")
+            return redirect(target)
     return render_template(
         "assessments/rate_category.html",
         title=group.category.name,
@@ -199,10 +204,8 @@ def _answers(form: Any, group: queries.CategoryGroup) -> dict[str, services.Answ
 
 
 def _after_saving(form: Any, view: queries.AssessmentView, code: str) -> str:
-    assessment_id = view.assessment.id
     if form.save_later.data:
-        flash("Your answers have been saved. You can come back to them at any time.", "success")
-        return url_for("assessments.show_assessment", assessment_id=assessment_id)
+        return url_for("assessments.show_assessment", assessment_id=view.assessment.id)
     return _next_page(view, code)
 
 
