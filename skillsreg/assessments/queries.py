@@ -48,19 +48,23 @@ from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopS
 
 
 def find_assessment(assessment_id: int, *, owner: Any | None = None) -> Assessment | None:
-    """An assessment with its ratings, version and owner; only the owner's when given."""
+    """An assessment with its ratings, version and framework, in one query; only the owner's
+    when given.
+
+    The person is not joined: on the member's own pages they are the signed-in user, whom the
+    session already holds, so reading `assessment.user` costs no query there.
+    """
     query = (
         sa.select(Assessment)
         .where(Assessment.id == assessment_id)
         .options(
-            selectinload(Assessment.ratings),
-            joinedload(Assessment.user),
+            joinedload(Assessment.ratings),
             joinedload(Assessment.version).joinedload(FrameworkVersion.framework),
         )
     )
     if owner is not None:
         query = query.where(Assessment.user_id == owner.id)
-    return db.session.scalar(query)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def assessments_of(user: Any) -> list[Assessment]:
