@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -65,7 +65,7 @@ class CategoryRatingForm(GovForm):
 
 
 def category_rating_form(
-    skills: Iterable[tuple[str, list[int]]], **kwargs: Any
+    skills: Iterable[tuple[str, Sequence[int]]], **kwargs: Any
 ) -> CategoryRatingForm:
     """A rating form with a level choice and an evidence box for each (code, levels) given."""
 

@@ -29,7 +29,6 @@ from skillsreg.assessments.rules import (
 )
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import (
-    Category,
     Framework,
     FrameworkVersion,
     Role,
@@ -38,23 +37,34 @@ from skillsreg.frameworks.models import (
     VersionStatus,
 )
 from skillsreg.frameworks.store import load_version, version_document
+from skillsreg.frameworks.structure import (
+    CategoryItem,
+    RoleLevelItem,
+    SkillItem,
+    VersionStructure,
+    version_structure,
+)
 from skillsreg.workshops.models import ExpressionOfInterest, Workshop, WorkshopStatus
 
 
 def find_assessment(assessment_id: int, *, owner: Any | None = None) -> Assessment | None:
-    """An assessment with its ratings, version and owner; only the owner's when given."""
+    """An assessment with its ratings, version and framework, in one query; only the owner's
+    when given.
+
+    The person is not joined: on the member's own pages they are the signed-in user, whom the
+    session already holds, so reading `assessment.user` costs no query there.
+    """
     query = (
         sa.select(Assessment)
         .where(Assessment.id == assessment_id)
         .options(
-            selectinload(Assessment.ratings),
-            joinedload(Assessment.user),
+            joinedload(Assessment.ratings),
             joinedload(Assessment.version).joinedload(FrameworkVersion.framework),
         )
     )
     if owner is not None:
         query = query.where(Assessment.user_id == owner.id)
-    return db.session.scalar(query)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def assessments_of(user: Any) -> list[Assessment]:
@@ -80,7 +90,7 @@ def submitted_of(user: Any) -> list[Assessment]:
 class SkillRow:
     """One skill of an assessment, with what the member chose and what the role expects."""
 
-    skill: Skill
+    skill: SkillItem
     rating: Rating | None
     expected: int | None
     gap: Gap
@@ -93,7 +103,7 @@ class SkillRow:
 class CategoryGroup:
     """The skills of one category in an assessment, and their gap counts."""
 
-    category: Category
+    category: CategoryItem
     rows: list[SkillRow] = field(default_factory=list)
     counts: GapCounts = field(default_factory=GapCounts)
 
@@ -108,15 +118,20 @@ class CategoryGroup:
 
 @dataclass
 class AssessmentView:
-    """Everything the task list, answers and result pages show about an assessment."""
+    """Everything the task list, answers and result pages show about an assessment.
+
+    `version` is the version's row (its number, status and framework); `structure` its content,
+    kept per process for public versions (frameworks.structure).
+    """
 
     assessment: Assessment
     version: FrameworkVersion
-    role_level: RoleLevel
+    structure: VersionStructure
+    role_level: RoleLevelItem
     groups: list[CategoryGroup]
     summary: GapSummary
     level_names: dict[int, str]
-    other_skills: list[Skill]
+    other_skills: list[SkillItem]
 
     @property
     def total(self) -> int:
@@ -146,32 +161,30 @@ def assessment_view(
     assessment: Assessment, *, against: tuple[str, str] | None = None
 ) -> AssessmentView | None:
     """The assessment grouped by category with gaps against its role level (or another)."""
-    # Only the one role level's profile is read (when asked for): not all of them.
-    version = load_version(assessment.version_id, profiles=False)
+    version = assessment.version
+    structure = version_structure(version)
     role_code, level_code = against or (assessment.role_code, assessment.role_level_code)
-    step = role_level_in(version, role_code, level_code)
+    step = structure.role_level(role_code, level_code)
     if step is None:
         return None
     expected = step.expected
-    names = {level.number: level.name for level in version.levels}
+    names = dict(structure.level_names)
     ratings = {r.skill_code: r for r in assessment.ratings}
-    groups = {c.code: CategoryGroup(c) for c in version.categories}
-    for skill in version.skills:
+    groups = {c.code: CategoryGroup(c) for c in structure.categories}
+    for skill in structure.skills:
         if skill.code in ratings:
             groups[skill.category_code].rows.append(
                 _row(skill, ratings[skill.code], expected.get(skill.code), names)
             )
-    summary = summarise_gaps(
-        assessment.levels(), expected, {s.code: s.category_code for s in version.skills}
-    )
+    summary = summarise_gaps(assessment.levels(), expected, structure.skill_categories)
     for code, group in groups.items():
         group.counts = summary.by_category[code]
-    others = [s for s in version.skills if s.code not in ratings]
+    others = [s for s in structure.skills if s.code not in ratings]
     kept = [g for g in groups.values() if g.rows]
-    return AssessmentView(assessment, version, step, kept, summary, names, others)
+    return AssessmentView(assessment, version, structure, step, kept, summary, names, others)
 
 
-def _row(skill: Skill, rating: Rating, expected: int | None, names: dict[int, str]) -> SkillRow:
+def _row(skill: SkillItem, rating: Rating, expected: int | None, names: dict[int, str]) -> SkillRow:
     level = rating.level if rating.is_rated else None
     return SkillRow(
         skill=skill,
@@ -192,10 +205,8 @@ def previous_descriptors(assessment: Assessment) -> dict[str, list[dict[str, Any
     previous = assessment.carried_from
     if previous is None:
         return {}
-    old_version = load_version(previous.version_id)
-    new_version = load_version(assessment.version_id)
-    old_skills = {skill.code: skill for skill in old_version.skills}
-    parts = _split_parts(new_version)
+    old_skills = version_structure(previous.version).skills_by_code
+    parts = _split_parts(version_structure(assessment.version))
     result: dict[str, list[dict[str, Any]]] = {}
     for rating in assessment.ratings:
         for code, level in rating.carried_sources or []:
@@ -214,7 +225,7 @@ def previous_descriptors(assessment: Assessment) -> dict[str, list[dict[str, Any
     return result
 
 
-def _split_parts(version: FrameworkVersion) -> dict[str, dict[str, str]]:
+def _split_parts(version: VersionStructure) -> dict[str, dict[str, str]]:
     """For each split parent code, the text of each part it became, by the part's code."""
     parts: dict[str, dict[str, str]] = {}
     for skill in version.skills:
@@ -261,7 +272,8 @@ def dropped_ratings(assessment: Assessment, version: FrameworkVersion) -> list[D
     if previous is None:
         return []
     old = {r.skill_code: RatingIn(r.level, r.evidence) for r in previous.ratings if r.is_rated}
-    return carry_forward(old, version_document(version)).dropped
+    # The whole document, as carrying forward reads it (only for carried-forward assessments).
+    return carry_forward(old, version_document(load_version(version.id))).dropped
 
 
 @dataclass(frozen=True)
@@ -283,7 +295,7 @@ def retired_ratings(assessment: Assessment, version: FrameworkVersion) -> list[R
     return [RetiredRating(d.code, names.get(d.code, d.code), d.level, d.note) for d in dropped]
 
 
-def new_skills_to_add(view: AssessmentView) -> list[Skill]:
+def new_skills_to_add(view: AssessmentView) -> list[SkillItem]:
     """Skills new in this version, outside the profile, that a carried-forward draft lacks."""
     if view.assessment.carried_from_id is None or view.assessment.is_submitted:
         return []

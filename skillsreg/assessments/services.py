@@ -16,9 +16,15 @@ from skillsreg.core.audit import record
 from skillsreg.core.errors import DomainError
 from skillsreg.core.jobs.services import start_job
 from skillsreg.extensions import db
-from skillsreg.frameworks.models import FrameworkVersion, RoleLevel, Skill, VersionStatus
+from skillsreg.frameworks.models import FrameworkVersion, VersionStatus
 from skillsreg.frameworks.services import latest_published
 from skillsreg.frameworks.store import load_version, version_document
+from skillsreg.frameworks.structure import (
+    RoleLevelItem,
+    SkillItem,
+    VersionStructure,
+    version_structure,
+)
 
 NOT_APPLICABLE = "na"
 EVIDENCE_LIMIT = 5000
@@ -36,14 +42,14 @@ class Answer:
     evidence: str = ""
 
 
-def find_role_level(version: FrameworkVersion, role_code: str, level_code: str) -> RoleLevel:
+def find_role_level(structure: VersionStructure, role_code: str, level_code: str) -> RoleLevelItem:
     """The role level of a version, or a refusal naming the field."""
-    for role in version.roles:
-        if role.code == role_code:
-            for step in role.levels:
-                if step.code == level_code:
-                    return step
-    raise AssessmentError("Choose a role and role level from this framework", field="role_level")
+    step = structure.role_level(role_code, level_code)
+    if step is None:
+        raise AssessmentError(
+            "Choose a role and role level from this framework", field="role_level"
+        )
+    return step
 
 
 def _require_current(version: FrameworkVersion) -> None:
@@ -61,9 +67,10 @@ def start_assessment(
 ) -> Assessment:
     """Start a draft assessment with the skills of the chosen role level's profile."""
     _require_current(version)
-    # The version's content is read as loaded (views pass it fully loaded): loading it again
-    # here made starting an assessment the load test's most expensive request (54 ms of CPU).
-    step = find_role_level(version, role_code, role_level_code)
+    # The content comes from the process's copy of the published version (frameworks.structure):
+    # loading it here made starting an assessment the load test's costliest request.
+    structure = version_structure(version)
+    step = find_role_level(structure, role_code, role_level_code)
     assessment = Assessment(
         user_id=user.id,
         version_id=version.id,
@@ -71,16 +78,16 @@ def start_assessment(
         role_level_code=role_level_code,
         created_at=now,
         updated_at=now,
-        ratings=[Rating(skill_code=code) for code in _in_skill_order(version, step.expected)],
+        ratings=[Rating(skill_code=code) for code in _in_skill_order(structure, step.expected)],
     )
     db.session.add(assessment)
     db.session.flush()
     return assessment
 
 
-def _in_skill_order(version: FrameworkVersion, codes: Any) -> list[str]:
+def _in_skill_order(structure: VersionStructure, codes: Any) -> list[str]:
     wanted = set(codes)
-    return [skill.code for skill in version.skills if skill.code in wanted]
+    return [skill.code for skill in structure.skills if skill.code in wanted]
 
 
 def _require_draft(assessment: Assessment) -> None:
@@ -88,8 +95,8 @@ def _require_draft(assessment: Assessment) -> None:
         raise AssessmentError("This assessment has been submitted and can no longer be changed")
 
 
-def _skill(version: FrameworkVersion, code: str) -> Skill:
-    skill = next((s for s in version.skills if s.code == code), None)
+def _skill(version: FrameworkVersion, structure: VersionStructure, code: str) -> SkillItem:
+    skill = structure.skill(code)
     if skill is None:
         raise AssessmentError(f"{code} is not a skill in version {version.number}", field="skill")
     return skill
@@ -98,7 +105,7 @@ def _skill(version: FrameworkVersion, code: str) -> Skill:
 def add_skill(assessment: Assessment, *, skill_code: str, now: datetime) -> Rating:
     """Add a skill beyond the role level's profile to a draft assessment."""
     _require_draft(assessment)
-    _skill(assessment.version, skill_code)
+    _skill(assessment.version, version_structure(assessment.version), skill_code)
     if assessment.rating_for(skill_code) is not None:
         raise AssessmentError("This skill is already in your assessment", field="skill")
     rating = Rating(skill_code=skill_code, is_extra=True)
@@ -146,11 +153,12 @@ def _save(
 ) -> None:
     _require_draft(assessment)
     version = assessment.version
+    structure = version_structure(version)
     for code, answer in answers.items():
         rating = assessment.rating_for(code)
         if rating is None:
             raise AssessmentError(f"{code} is not part of this assessment", field=f"level_{code}")
-        _apply(rating, _skill(version, code), answer)
+        _apply(rating, _skill(version, structure, code), answer)
         # Only an explicit answer confirms a carried-forward level; saving for later never does.
         if confirm:
             rating.needs_confirmation = False
@@ -158,7 +166,7 @@ def _save(
     db.session.flush()
 
 
-def _apply(rating: Rating, skill: Skill, answer: Answer) -> None:
+def _apply(rating: Rating, skill: SkillItem, answer: Answer) -> None:
     if len(answer.evidence) > EVIDENCE_LIMIT:
         raise AssessmentError(
             f"Evidence must be {EVIDENCE_LIMIT} characters or fewer", field=f"evidence_{skill.code}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,7 +62,7 @@ class GapSummary:
 
 
 def summarise_gaps(
-    ratings: dict[str, int | None], profile: dict[str, int], skill_categories: dict[str, str]
+    ratings: dict[str, int | None], profile: Mapping[str, int], skill_categories: Mapping[str, str]
 ) -> GapSummary:
     """Count, per category, the profile skills rated below, at or above the expected level."""
     by_category = {category: GapCounts() for category in dict.fromkeys(skill_categories.values())}

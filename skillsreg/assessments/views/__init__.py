@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from skillsreg.assessments.fragments import skill_evidence, skill_radios
 from skillsreg.assessments.rules import split_roles
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -13,7 +14,11 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 @bp.context_processor
 def role_choice_helpers() -> dict[str, Any]:
-    return {"split_roles": split_roles}
+    return {
+        "split_roles": split_roles,
+        "skill_radios": skill_radios,
+        "skill_evidence": skill_evidence,
+    }
 
 
 # Each module adds its routes to `bp`.

@@ -36,6 +36,8 @@ from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.frameworks.models import FrameworkVersion
 
+SAVED = "Your answers have been saved. You can come back to them at any time."
+
 
 @bp.route("/")
 @signed_in
@@ -55,9 +57,9 @@ def list_assessments():
 @bp.route("/new/<slug>", methods=["GET", "POST"])
 @signed_in
 def start_assessment(slug: str):
-    framework, version = current_version(slug)
+    framework, version, structure = current_version(slug)
     form = AssessmentStartForm()
-    form.role_level.choices = role_level_choices(version)
+    form.role_level.choices = role_level_choices(structure)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.start_assessment(user=current_user, **role), version
@@ -70,6 +72,7 @@ def start_assessment(slug: str):
         form=form,
         framework=framework,
         version=version,
+        roles=structure.roles,
     )
 
 
@@ -90,12 +93,12 @@ def _begin(form: Any, start: Callable[..., Assessment], version: FrameworkVersio
 @bp.route("/carry-forward/<slug>", methods=["GET", "POST"])
 @signed_in
 def carry_forward(slug: str):
-    framework, version = current_version(slug)
+    framework, version, structure = current_version(slug)
     previous = services.latest_submitted(current_user, framework_id=framework.id)
     if previous is None or previous.version.sort_key >= version.sort_key:
         abort(404)
     form = CarryForwardForm(role_level=f"{previous.role_code}/{previous.role_level_code}")
-    form.role_level.choices = role_level_choices(version)
+    form.role_level.choices = role_level_choices(structure)
     if form.validate_on_submit():
         started = _begin(
             form, lambda **role: services.carry_forward_assessment(previous, **role), version
@@ -108,6 +111,7 @@ def carry_forward(slug: str):
         form=form,
         previous=previous,
         version=version,
+        roles=structure.roles,
         rules=CARRY_FORWARD_RULES,
     )
 
@@ -152,8 +156,11 @@ def rate_category(assessment_id: int, code: str):
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            target = _after_saving(form, view, code)  # before the commit expires the rows
             db.session.commit()
-            return redirect(_after_saving(form, view, code))
+            if form.save_later.data:
+                flash(SAVED, "success")
+            return redirect(target)
     return render_template(
         "assessments/rate_category.html",
         title=group.category.name,
@@ -197,10 +204,8 @@ def _answers(form: Any, group: queries.CategoryGroup) -> dict[str, services.Answ
 
 
 def _after_saving(form: Any, view: queries.AssessmentView, code: str) -> str:
-    assessment_id = view.assessment.id
     if form.save_later.data:
-        flash("Your answers have been saved. You can come back to them at any time.", "success")
-        return url_for("assessments.show_assessment", assessment_id=assessment_id)
+        return url_for("assessments.show_assessment", assessment_id=view.assessment.id)
     return _next_page(view, code)
 
 

@@ -43,7 +43,7 @@ def show_result(assessment_id: int):
         "assessments/show_result.html",
         title="Your self-assessment result",
         view=view,
-        choices=role_level_choices(view.version)[1:],
+        choices=role_level_choices(view.structure)[1:],
         own=f"{assessment.role_code}/{assessment.role_level_code}",
         own_name=queries.role_level_names([assessment])[assessment.id],
         suggestions=queries.suggested_workshops(view, now=utcnow()),

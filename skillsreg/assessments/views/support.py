@@ -10,7 +10,7 @@ from skillsreg.assessments.models import Assessment
 from skillsreg.assessments.rules import Audience, audience_of
 from skillsreg.frameworks.models import Framework, FrameworkVersion
 from skillsreg.frameworks.services import find_framework, latest_published
-from skillsreg.frameworks.store import load_version
+from skillsreg.frameworks.structure import VersionStructure, version_structure
 
 
 def audience(assessment: Assessment, *, holds_live_link: bool = False) -> Audience | None:
@@ -50,16 +50,17 @@ def own_draft(assessment_id: int) -> Assessment:
     return assessment
 
 
-def current_version(slug: str) -> tuple[Framework, FrameworkVersion]:
+def current_version(slug: str) -> tuple[Framework, FrameworkVersion, VersionStructure]:
+    """A framework's latest published version: its row and its (kept) content."""
     framework = find_framework(slug)
     version = latest_published(framework) if framework else None
     if framework is None or version is None:
         abort(404)
-    return framework, load_version(version.id, profiles=False)  # one role level is used
+    return framework, version, version_structure(version)
 
 
-def role_level_choices(version: FrameworkVersion) -> list[tuple[str, str]]:
+def role_level_choices(structure: VersionStructure) -> list[tuple[str, str]]:
     choices = [("", "Choose a role level")]
-    for role in version.roles:
+    for role in structure.roles:
         choices += [(f"{role.code}/{s.code}", f"{role.name}: {s.name}") for s in role.levels]
     return choices
