@@ -83,7 +83,7 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
     size = int(current_app.config.get("REGISTER_PDF_PART_ROWS") or pdf.DEFAULT_PART_ROWS)
     count = max(1, -(-len(table.rows) // size))
     parts = (
-        _pdf_part_html(table, table.rows[index * size : (index + 1) * size], index=index)
+        _pdf_part_html(table, table.rows[index * size : (index + 1) * size], first=index * size)
         for index in range(count)
     )
     meta = _document_meta(table)
@@ -97,17 +97,19 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
 
 
 def _pdf_part_html(
-    table: RegisterTable, rows: list[dict[str, str]], *, index: int
+    table: RegisterTable, rows: list[dict[str, str]], *, first: int
 ) -> tuple[str, tuple[str, ...]]:
-    """The HTML of one part of the PDF, and the styles that carry the running header onto it."""
+    """The HTML of one part of the PDF (its first row is the register's `first`), and the
+    styles that carry the running header onto it."""
     html = render_template(
         "pdf/register.html",
         table=dataclasses.replace(table, rows=rows),
-        first_part=index == 0,
+        first_part=first == 0,
+        first_row=first,
         total_rows=len(table.rows),
         **_document_meta(table),
     )
-    if index == 0:
+    if first == 0:
         return html, ()
     published = f"Published {table.date}".replace('"', "")
     # The masthead that names the running header is in the first part: a later part names it
