@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from flask import current_app, render_template, stream_template
 
@@ -21,14 +24,24 @@ from skillsreg.register.rules import (
     json_chunks,
 )
 
+# A file is built into memory up to this size, and into a temporary file on disk beyond it.
+SPOOL_IN_MEMORY = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class BuiltFile:
-    """A file of a snapshot before it is stored."""
+    """A file of a snapshot before it is stored, kept in a (spooled) temporary file: a register
+    of 100,000 people makes files of tens of megabytes, and they need not all be in memory."""
 
     name: str
     media_type: str
-    content: bytes
+    size: int
+    sha256: str
+    spool: IO[bytes]
+
+    def read(self) -> bytes:
+        self.spool.seek(0)
+        return self.spool.read()
 
 
 @dataclass(frozen=True)
@@ -59,18 +72,26 @@ def base_name(number: int) -> str:
     return f"register-{number}"
 
 
-def _joined(pieces: Iterable[str]) -> bytes:
-    """UTF-8 text from many pieces, a block at a time: never the whole text twice in memory
-    (a str and its bytes), nor every piece at once."""
-    return b"".join(in_blocks(pieces))
+def _spooled(name: str, media_type: str, blocks: Iterable[bytes], *, spool: ExitStack) -> BuiltFile:
+    """A file written a block at a time into a temporary file that `spool` closes, hashed on
+    the way: never the whole text in memory, let alone twice (a str and its bytes)."""
+    file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - spool closes it
+    out = spool.enter_context(file)
+    digest = hashlib.sha256()
+    size = 0
+    for block in blocks:
+        out.write(block)
+        digest.update(block)
+        size += len(block)
+    return BuiltFile(name, media_type, size, digest.hexdigest(), out)
 
 
-def csv_bytes(columns: Sequence[ConsentField], rows: Iterable[dict[str, str]]) -> bytes:
-    return _joined(csv_lines(columns, rows))
+def csv_blocks(columns: Sequence[ConsentField], rows: Iterable[dict[str, str]]) -> Iterator[bytes]:
+    return in_blocks(csv_lines(columns, rows))
 
 
-def json_bytes(table: RegisterTable) -> bytes:
-    return _joined(json_chunks(table.header(), table.columns, table.rows))
+def json_blocks(table: RegisterTable) -> Iterator[bytes]:
+    return in_blocks(json_chunks(table.header(), table.columns, table.rows))
 
 
 def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None) -> bytes:
@@ -83,7 +104,7 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
     size = int(current_app.config.get("REGISTER_PDF_PART_ROWS") or pdf.DEFAULT_PART_ROWS)
     count = max(1, -(-len(table.rows) // size))
     parts = (
-        _pdf_part_html(table, table.rows[index * size : (index + 1) * size], index=index)
+        _pdf_part_html(table, table.rows[index * size : (index + 1) * size], first=index * size)
         for index in range(count)
     )
     meta = _document_meta(table)
@@ -97,17 +118,19 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
 
 
 def _pdf_part_html(
-    table: RegisterTable, rows: list[dict[str, str]], *, index: int
+    table: RegisterTable, rows: list[dict[str, str]], *, first: int
 ) -> tuple[str, tuple[str, ...]]:
-    """The HTML of one part of the PDF, and the styles that carry the running header onto it."""
+    """The HTML of one part of the PDF (its first row is the register's `first`), and the
+    styles that carry the running header onto it."""
     html = render_template(
         "pdf/register.html",
         table=dataclasses.replace(table, rows=rows),
-        first_part=index == 0,
+        first_part=first == 0,
+        first_row=first,
         total_rows=len(table.rows),
         **_document_meta(table),
     )
-    if index == 0:
+    if first == 0:
         return html, ()
     published = f"Published {table.date}".replace('"', "")
     # The masthead that names the running header is in the first part: a later part names it
@@ -134,11 +157,12 @@ FORMATS = ("html", "csv", "csv-metadata.json", "json", "pdf")
 def build_files(
     table: RegisterTable,
     *,
+    spool: ExitStack,
     done: Callable[[int, str], None] | None = None,
     on_part: Callable[[int, int], None] | None = None,
 ) -> list[BuiltFile]:
-    """Every published format of a numbered register; `done(n, name)` after each, and
-    `on_part(k, parts)` after each part of a long PDF."""
+    """Every published format of a numbered register, each in a temporary file `spool` closes;
+    `done(n, name)` after each, and `on_part(k, parts)` after each part of a long PDF."""
     if table.number is None or table.published_at is None:
         raise ValueError("only a numbered, dated register is published")
     name = base_name(table.number)
@@ -148,24 +172,26 @@ def build_files(
         issued=table.published_at.date().isoformat(),
         columns=table.columns,
     )
-    builders: list[tuple[str, str, Callable[[], bytes]]] = [
-        ("html", "text/html; charset=utf-8", lambda: html_bytes(table)),
-        ("csv", "text/csv; charset=utf-8", lambda: csv_bytes(table.columns, table.rows)),
+    builders: list[tuple[str, str, Callable[[], Iterable[bytes]]]] = [
+        ("html", "text/html; charset=utf-8", lambda: html_blocks(table)),
+        ("csv", "text/csv; charset=utf-8", lambda: csv_blocks(table.columns, table.rows)),
         (
             "csv-metadata.json",
             "application/csvm+json",
-            lambda: json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8"),
+            lambda: [json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8")],
         ),
-        ("json", "application/json", lambda: json_bytes(table)),
-        ("pdf", "application/pdf", lambda: pdf_bytes(table, on_part=on_part)),
+        ("json", "application/json", lambda: json_blocks(table)),
+        ("pdf", "application/pdf", lambda: [pdf_bytes(table, on_part=on_part)]),
     ]
     built = []
-    for n, (extension, media_type, build) in enumerate(builders, start=1):
-        built.append(BuiltFile(f"{name}.{extension}", media_type, build()))
+    for n, (extension, media_type, blocks) in enumerate(builders, start=1):
+        built.append(_spooled(f"{name}.{extension}", media_type, blocks(), spool=spool))
         if done is not None:
             done(n, f"{name}.{extension}")
     return built
 
 
-def html_bytes(table: RegisterTable) -> bytes:
-    return _joined(stream_template("register/document.html", table=table, **_document_meta(table)))
+def html_blocks(table: RegisterTable) -> Iterator[bytes]:
+    return in_blocks(
+        stream_template("register/document.html", table=table, **_document_meta(table))
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import ModuleType
@@ -230,55 +230,99 @@ def publish_register(
     report = progress or (lambda done, total, message: None)
     report(0, PUBLISH_STEPS, "Finding the people who agreed to be listed")
     last = db.session.scalar(sa.select(sa.func.max(RegisterSnapshot.number))) or 0
-    table, listed = build_table(spec, number=last + 1, now=now)
+    with ExitStack() as spool:  # the files wait in temporary files until they are stored
+        built = _build(spec, number=last + 1, now=now, spool=spool, report=report)
+        snapshot = RegisterSnapshot(
+            number=built.number,
+            title=built.title,
+            population=spec.as_dict(),
+            population_label=built.population,
+            columns=[c.value for c in built.columns],
+            people_count=len(built.listed),
+            published_at=now,
+            published_by=actor,
+            replaces_id=replaces.id if replaces else None,
+        )
+        db.session.add(snapshot)
+        db.session.flush()
+        _store_members(snapshot, built.listed)
+        for file in built.files:
+            _store_file(snapshot, file)
+        record(
+            "register.publish",
+            actor=actor,
+            subject_type="register",
+            subject_id=snapshot.number,
+            people=len(built.listed),
+            population=spec.as_dict(),
+        )
+        _to_library(snapshot, built.files, actor=actor, now=now)
+    return snapshot
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A register's files, built, and what the snapshot records about it: not its rows."""
+
+    number: int
+    title: str
+    population: str
+    columns: list[ConsentField]
+    listed: list[int]
+    files: list[BuiltFile]
+
+
+def _build(
+    spec: PopulationSpec, *, number: int, now: datetime, spool: ExitStack, report: Progress
+) -> _Built:
+    """Build every file of the register of a population into temporary files.
+
+    The rows of everyone listed live only as long as this call, so they are gone before the
+    files are stored (each file is in memory then, and the database driver's copy of it).
+    """
+    table, listed = build_table(spec, number=number, now=now)
     if not listed:
         raise RegisterError("Nobody in this population has agreed to appear in the register")
     report(1, PUBLISH_STEPS, f"Building the files for {len(listed)} people")
-    snapshot = RegisterSnapshot(
-        number=last + 1,
-        title=table.title,
-        population=spec.as_dict(),
-        population_label=table.population,
-        columns=[c.value for c in table.columns],
-        people_count=len(listed),
-        published_at=now,
-        published_by=actor,
-        replaces_id=replaces.id if replaces else None,
-    )
     pdf_step = 1 + FORMATS.index("pdf")  # the PDF is the long step: say how far it has got
-    built = build_files(
+    files = build_files(
         table,
+        spool=spool,
         done=lambda n, name: report(1 + n, PUBLISH_STEPS, f"Built {name}"),
         on_part=lambda part, parts: report(
             pdf_step, PUBLISH_STEPS, f"Laying out the PDF: part {part} of {parts} done"
         ),
     )
-    snapshot.files = [
-        SnapshotFile(
-            name=f.name,
-            media_type=f.media_type,
-            size=len(f.content),
-            sha256=hashlib.sha256(f.content).hexdigest(),
-            content=f.content,
+    return _Built(number, table.title, table.population, table.columns, listed, files)
+
+
+MEMBERS_AT_ONCE = 10_000
+
+
+def _store_members(snapshot: RegisterSnapshot, listed: Sequence[int]) -> None:
+    for start in range(0, len(listed), MEMBERS_AT_ONCE):
+        db.session.execute(
+            sa.insert(SnapshotMember),
+            [
+                {"snapshot_id": snapshot.id, "user_id": user_id}
+                for user_id in listed[start : start + MEMBERS_AT_ONCE]
+            ],
         )
-        for f in built
-    ]
-    db.session.add(snapshot)
+
+
+def _store_file(snapshot: RegisterSnapshot, file: BuiltFile) -> None:
+    """Store one file; only it (and the driver's copy) is in memory meanwhile."""
+    stored = SnapshotFile(
+        name=file.name,
+        media_type=file.media_type,
+        size=file.size,
+        sha256=file.sha256,
+        content=file.read(),
+    )
+    snapshot.files.append(stored)
     db.session.flush()
-    db.session.execute(
-        sa.insert(SnapshotMember),
-        [{"snapshot_id": snapshot.id, "user_id": user_id} for user_id in listed],
-    )
-    record(
-        "register.publish",
-        actor=actor,
-        subject_type="register",
-        subject_id=snapshot.number,
-        people=len(listed),
-        population=spec.as_dict(),
-    )
-    _to_library(snapshot, built, actor=actor, now=now)
-    return snapshot
+    # Otherwise the session would hold every file's bytes until the commit.
+    db.session.expire(stored, ["content"])
 
 
 def _publishing() -> ModuleType | None:
@@ -297,7 +341,11 @@ def published_files(files: Iterable[BuiltFile | SnapshotFile]) -> list[Any]:
     if publishing is None:
         return []
     return [
-        publishing.PublishedFile(name=f.name, media_type=f.media_type, content=f.content or b"")
+        publishing.PublishedFile(
+            name=f.name,
+            media_type=f.media_type,
+            content=f.read() if isinstance(f, BuiltFile) else f.content or b"",
+        )
         for f in files
     ]
 

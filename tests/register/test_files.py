@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 
 from skillsreg.register.files import RegisterTable, pdf_bytes
+from skillsreg.register.pdf import render_part
 from skillsreg.register.rules import ConsentField
 
 PUBLISHED = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -73,3 +75,17 @@ def test_a_short_register_is_one_part_numbered_page_n_of_m(app):
     with app.test_request_context():
         texts = page_texts(pdf_bytes(table(5)))
     assert "Page 1 of 1" in texts[0]
+
+
+def test_laying_out_a_part_freezes_older_objects_only_while_it_runs():
+    frozen: list[int] = []
+    gc.callbacks.append(lambda phase, info: frozen.append(gc.get_freeze_count()))
+    try:
+        content, pages = render_part('<!DOCTYPE html><html lang="en"><body><p>Hi</p></body></html>')
+    finally:
+        gc.callbacks.pop()
+    assert content.startswith(b"%PDF")
+    assert pages == 1
+    assert frozen  # the part's own objects were collected...
+    assert min(frozen) > 0  # ...with the objects made before it left out
+    assert gc.get_freeze_count() == 0  # and afterwards everything is collected as usual

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
@@ -14,7 +15,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.errors import NotAllowedError
 from skillsreg.core.jobs.models import Job, JobState
 from skillsreg.library import publishing
-from skillsreg.register import queries, services
+from skillsreg.register import files, queries, services
 from skillsreg.register.models import ConsentEvent, RegisterSnapshot
 from skillsreg.register.rules import ConsentField, Population, PopulationSpec
 from skillsreg.workshops import services as workshop_services
@@ -107,6 +108,29 @@ def test_publishing_makes_a_numbered_snapshot_in_every_format(consenting, organi
     data = json.loads(content["register-1.json"])
     assert data["number"] == 1
     assert data["people"] == [{"name": "Ada Lovelace", "sector": "Public sector"}]
+
+
+def test_files_built_on_disk_are_stored_whole_with_their_size_and_hash(
+    consenting, organiser, db, monkeypatch
+):
+    for n in range(30):
+        consenting("name", "organisation", name=f"Person {n}", organisation="Hove Council")
+    monkeypatch.setattr(files, "SPOOL_IN_MEMORY", 64)  # every file goes to a temporary file
+    snapshot = services.publish_register(EVERYONE, actor=organiser, now=NOW)
+    stored = {f.name: f for f in snapshot.files}
+    for name, content in files_of(snapshot).items():
+        assert content is not None
+        assert (stored[name].size, stored[name].sha256) == (
+            len(content),
+            hashlib.sha256(content).hexdigest(),
+        )
+    document = publishing.document_by_key(snapshot.key)
+    assert document is not None
+    library = {f.name: f.content for f in document.versions[0].files}
+    assert library == files_of(snapshot)
+    html = files_of(snapshot)["register-1.html"] or b""
+    assert html.count(b"<tr><td>Person ") == 30
+    assert b"govuk-" not in html  # the file's own styles: no classes it does not use
 
 
 def test_publishing_says_how_far_it_has_got_through_a_long_pdf(consenting, organiser, app, db):
