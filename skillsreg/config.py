@@ -117,6 +117,10 @@ class Config:
     INSIGHT_EPSILON_PER_RELEASE = float(os.environ.get("INSIGHT_EPSILON_PER_RELEASE") or 2.0)
     INSIGHT_EPSILON_TOTAL = float(os.environ.get("INSIGHT_EPSILON_TOTAL") or 6.0)
     INSIGHT_MAX_RATINGS_PER_PERSON = _env_int("INSIGHT_MAX_RATINGS_PER_PERSON", 12)
+    # How each release's epsilon is shared by its tables; checked when the app starts.
+    INSIGHT_RELEASE_SHARES = (
+        os.environ.get("INSIGHT_RELEASE_SHARES") or "everyone=0.5,sector=0.25,region=0.25"
+    )
 
     # Open Badges credentials: a JWK set (JSON) or the path of a JWKS or PEM file; never the DB.
     CREDENTIALS_SIGNING_KEYS = os.environ.get("CREDENTIALS_SIGNING_KEYS") or None
