@@ -5,8 +5,8 @@ No Flask, no SQLAlchemy: every decision that protects a person is a plain functi
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 import math
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -442,7 +442,9 @@ class TableBudget:
     scale: float
 
 
-def split_budget(epsilon: float, shares: dict[str, float], max_ratings: int) -> dict[str, TableBudget]:
+def split_budget(
+    epsilon: float, shares: dict[str, float], max_ratings: int
+) -> dict[str, TableBudget]:
     """Each table's epsilon, sensitivity and noise scale. The tables are noised separately,
     so by sequential composition the release spends the sum of their epsilons: the last
     table takes what the others leave, so that sum is the release's epsilon exactly."""

@@ -17,6 +17,7 @@ from skillsreg.insight import opendata, queries
 from skillsreg.insight.models import Release
 from skillsreg.insight.noise import mechanism_name, noisy_counts
 from skillsreg.insight.rules import (
+    DEFAULT_RELEASE_SHARES,
     GAP_STATUSES,
     InsightRuleError,
     TableBudget,
@@ -52,7 +53,7 @@ class Budget:
     total: float
     max_ratings: int
     # INSIGHT_RELEASE_SHARES, checked only when a release is made or the budget described.
-    shares: str = "everyone=0.5,sector=0.25,region=0.25"
+    shares: str = DEFAULT_RELEASE_SHARES
 
     def tables(self, epsilon: float | None = None) -> dict[str, TableBudget]:
         """Each release table's epsilon, sensitivity and noise scale (of `epsilon`, by default

@@ -10,6 +10,7 @@ import pytest
 
 from skillsreg.insight.noise import noisy_counts
 from skillsreg.insight.rules import (
+    DEFAULT_RELEASE_SHARES,
     BudgetSpentError,
     InsightRuleError,
     Table,
@@ -18,10 +19,9 @@ from skillsreg.insight.rules import (
     derivable_cells,
     exposed_if_hidden,
     gap_status,
-    DEFAULT_RELEASE_SHARES,
     laplace_scale,
-    quarter_of,
     parse_release_shares,
+    quarter_of,
     release_sensitivity,
     remaining_budget,
     share,
@@ -247,9 +247,7 @@ def test_opendp_checks_each_tables_epsilon_before_drawing_noise():
         ("everyone=0.5,everyone=0.25,region=0.25", "everyone twice"),
     ],
 )
-def test_release_shares_are_refused_unless_positive_complete_and_adding_up_to_one(
-    text, message
-):
+def test_release_shares_are_refused_unless_positive_complete_and_adding_up_to_one(text, message):
     with pytest.raises(InsightRuleError, match=message):
         parse_release_shares(text)
 
