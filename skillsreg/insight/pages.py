@@ -77,6 +77,7 @@ def overview(version: FrameworkVersion, k: int) -> Overview:
 
 
 def _overview(version: FrameworkVersion, k: int) -> Overview:
+    queries.prepare_counting()
     shape = queries.version_shape(version)
     picture = queries.skills_picture(version.id)
     categories = category_summaries(queries.category_gaps(version.id), shape, k)

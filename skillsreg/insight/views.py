@@ -23,6 +23,7 @@ from skillsreg.core.filenames import content_disposition
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
 from skillsreg.insight import action, health, opendata, pages, queries, services, trends
+from skillsreg.insight import jobs as _jobs  # noqa: F401 - declares the warming job
 from skillsreg.insight.demo import demo_member_count
 from skillsreg.insight.forms import ReleaseForm, StatisticsChoiceForm
 from skillsreg.insight.rules import parse_release_shares, remaining_budget
