@@ -2,10 +2,10 @@
 changes, so that organisers find it in the cache instead of waiting for it.
 
 A change is a submitted assessment, a new account, or a member confirming their email, being
-erased, opting out of (or back into) the statistics or changing their sector or region. The session notes such
-changes as they are flushed; when the transaction commits, one warming job is queued, unless
-one is already waiting for a worker, which will count the latest data anyway: a burst of
-changes costs one count while the worker is busy, and at most one more afterwards.
+erased, opting out of (or back into) the statistics or changing their sector or region. The
+session notes such changes as they are flushed; when the transaction commits, one warming job
+is queued, unless one is already waiting for a worker, which will count the latest data anyway:
+a burst of changes costs one count while the worker is busy, and at most one more afterwards.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ def test_a_submitted_assessment_warms_the_picture_through_the_queue(
     create_user,
     run_jobs,
     client,
-    as_organiser,
-    monkeypatch,  # noqa: F811
+    as_organiser,  # noqa: F811
+    monkeypatch,
 ):
     db.session.commit()
     assert run_jobs() >= 1
