@@ -72,15 +72,15 @@ def test_an_organiser_makes_a_release_anyone_can_download(client, as_organiser, 
         assert response.headers["Location"] == "/insight/releases/1"
         page = check_page(client.get("/insight/releases/1"), title="Community skills release 1")
         assert "epsilon 1" in page.get_text()
-        tables = {
-            row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.select("td")]
-            for row in page.select("table tbody tr")
+        rows = {
+            row.dt.get_text(strip=True): " ".join(row.dd.get_text().split())
+            for row in page.select(".govuk-summary-list__row")
         }
-        assert tables == {
-            "Everyone": ["0.5", "24", "48"],
-            "By sector": ["0.25", "24", "96"],
-            "By region": ["0.25", "24", "96"],
-        }
+        assert rows["Table: everyone"] == (
+            "epsilon 0.5, noise scale 48 (one person changes at most 24 of its counts, each by 1)"
+        )
+        assert rows["Table: by sector"].startswith("epsilon 0.25, noise scale 96")
+        assert rows["Table: by region"].startswith("epsilon 0.25, noise scale 96")
 
         body = client.get("/insight/releases/1/community-skills-release-1.csv").data.decode()
         rows = list(csv.DictReader(io.StringIO(body)))
