@@ -137,9 +137,7 @@ def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillV
     if skill is None:
         return None
     key = content_key("insight-skill", version.id, code, k, fingerprint(version.id))
-    tables = cached(
-        key, lambda: protected_tables(counted_picture(version.id), shape, code, k)
-    )
+    tables = cached(key, lambda: protected_tables(counted_picture(version.id), shape, code, k))
     levels, gaps = tables["levels"][cut], tables["gaps"][cut]
     level_rows = [
         (label, cell.count) for (_, label), cell in zip(levels.columns, levels.totals, strict=True)
