@@ -117,6 +117,12 @@ class Config:
     INSIGHT_EPSILON_PER_RELEASE = float(os.environ.get("INSIGHT_EPSILON_PER_RELEASE") or 2.0)
     INSIGHT_EPSILON_TOTAL = float(os.environ.get("INSIGHT_EPSILON_TOTAL") or 6.0)
     INSIGHT_MAX_RATINGS_PER_PERSON = _env_int("INSIGHT_MAX_RATINGS_PER_PERSON", 12)
+    # How each release's epsilon is shared by its tables; checked when the app starts.
+    # Count the skills picture again on the task queue whenever what it counts changes.
+    INSIGHT_WARM_PICTURE = True
+    INSIGHT_RELEASE_SHARES = (
+        os.environ.get("INSIGHT_RELEASE_SHARES") or "everyone=0.5,sector=0.25,region=0.25"
+    )
 
     # Open Badges credentials: a JWK set (JSON) or the path of a JWKS or PEM file; never the DB.
     CREDENTIALS_SIGNING_KEYS = os.environ.get("CREDENTIALS_SIGNING_KEYS") or None
@@ -174,6 +180,7 @@ class TestConfig(Config):
     JOBS_URL = "memory://"  # the test fixtures choose a SQLite file, or Redis with PostgreSQL
     JOBS_QUEUE_NAME = "skillsreg-test"
     REGISTER_PDF_PROCESSES = 1  # in the test's own process; test_files.py tests the pool
+    INSIGHT_WARM_PICTURE = False  # the cache is off in tests; tests of the warming turn it on
 
 
 class ProductionConfig(Config):

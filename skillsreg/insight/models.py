@@ -24,6 +24,8 @@ class Release(db.Model):  # type: ignore[name-defined]
     number: Mapped[int] = mapped_column(unique=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_versions.id"), index=True)
     epsilon: Mapped[float]
+    # Each table is noised separately: what one person can change in one table, and the noise
+    # scale of the table for everyone. Every table's epsilon and scale are in `figures`.
     sensitivity: Mapped[int]
     scale: Mapped[float]
     max_ratings_per_person: Mapped[int]

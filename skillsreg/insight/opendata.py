@@ -67,8 +67,8 @@ def release_metadata(release: dict[str, Any], *, url_base: str) -> bytes:
         "dc:description": (
             "How members of the community rate themselves against the skills framework, as "
             "counts of people with differentially private noise added "
-            f"(epsilon {release['epsilon']:g}{_shared(release)}; discrete Laplace scale "
-            f"{release['scale']:g}). "
+            f"(epsilon {release['epsilon']:g} in all, each table noised separately: "
+            f"{_tables(release)}). "
             f"Methodology: {url_base}/insight/methodology"
         ),
         "dc:license": {"@id": "https://creativecommons.org/licenses/by/4.0/"},
@@ -85,13 +85,34 @@ def release_metadata(release: dict[str, Any], *, url_base: str) -> bytes:
     return json.dumps(metadata, indent=2).encode()
 
 
-def _shared(release: dict[str, Any]) -> str:
-    """How the release's epsilon is shared by its tables (releases before cuts had one)."""
-    cuts = release.get("cuts")
-    if not cuts:
-        return ""
-    names = ", ".join(f"by {table['name'].lower()}" for table in cuts.values())
-    return f" shared equally by the tables for everyone, {names}"
+TABLE_NAMES = {"all": "Everyone", "sector": "By sector", "region": "By region"}
+
+
+def release_tables(release: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, {epsilon, sensitivity, scale}) of each table of a release. Releases made before
+    the tables had their own shares record one scale for all: they are described from it."""
+    budget = release.get("budget") or {}
+    if "tables" in budget:
+        return [(TABLE_NAMES[cut], table) for cut, table in budget["tables"].items()]
+    shares = budget.get("epsilon_per_cut") or {"all": release["epsilon"]}
+    return [
+        (
+            TABLE_NAMES[cut],
+            {
+                "epsilon": epsilon,
+                "sensitivity": round(release["scale"] * epsilon),
+                "scale": release["scale"],
+            },
+        )
+        for cut, epsilon in shares.items()
+    ]
+
+
+def _tables(release: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{name.lower()} epsilon {table['epsilon']:g}, discrete Laplace scale {table['scale']:g}"
+        for name, table in release_tables(release)
+    )
 
 
 def release_json(release: dict[str, Any]) -> bytes:

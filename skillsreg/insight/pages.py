@@ -60,6 +60,18 @@ def fingerprint(version_id: int) -> list[Any]:
     return [*assessments, *users]
 
 
+def counted_picture(version_id: int) -> queries.Picture:
+    """The counted picture (true counts, for protecting before anything is shown), cached per
+    state of the counted data: the overview and every skill page share one count."""
+    key = content_key("insight-picture", version_id, fingerprint(version_id))
+    return cached(key, lambda: _count(version_id))
+
+
+def _count(version_id: int) -> queries.Picture:
+    queries.prepare_counting()
+    return queries.skills_picture(version_id)
+
+
 @dataclass(frozen=True)
 class Overview:
     people: int
@@ -78,7 +90,8 @@ def overview(version: FrameworkVersion, k: int) -> Overview:
 
 def _overview(version: FrameworkVersion, k: int) -> Overview:
     shape = queries.version_shape(version)
-    picture = queries.skills_picture(version.id)
+    picture = counted_picture(version.id)
+    queries.prepare_counting()
     categories = category_summaries(queries.category_gaps(version.id), shape, k)
     skills = skill_summaries(picture, shape, k)
     category_chart = share_chart(
@@ -124,9 +137,7 @@ def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillV
     if skill is None:
         return None
     key = content_key("insight-skill", version.id, code, k, fingerprint(version.id))
-    tables = cached(
-        key, lambda: protected_tables(queries.skills_picture(version.id), shape, code, k)
-    )
+    tables = cached(key, lambda: protected_tables(counted_picture(version.id), shape, code, k))
     levels, gaps = tables["levels"][cut], tables["gaps"][cut]
     level_rows = [
         (label, cell.count) for (_, label), cell in zip(levels.columns, levels.totals, strict=True)

@@ -5,6 +5,7 @@ No Flask, no SQLAlchemy: every decision that protects a person is a plain functi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -389,17 +390,72 @@ def laplace_scale(sensitivity: int, epsilon: float) -> float:
     return sensitivity / epsilon
 
 
-def release_sensitivity(max_ratings: int, cuts: int = 1) -> int:
-    """How many published counts one person can change, each by one: a level and a gap status
-    for each of their `max_ratings` skills, in each of the `cuts` tables (everyone, by sector,
-    by region) where they are in exactly one group."""
-    return 2 * max_ratings * cuts
+def release_sensitivity(max_ratings: int) -> int:
+    """How many counts of one release table one person can change, each by one: a level and a
+    gap status for each of their `max_ratings` skills, in the one group of the table they are
+    in (everyone, their sector or their region)."""
+    return 2 * max_ratings
 
 
-def epsilon_per_cut(epsilon: float, cuts: int) -> float:
-    """The share of a release's epsilon each of its tables spends: noise of one scale over all
-    of them is, by sequential composition, the same as each table spending an equal share."""
-    return epsilon / cuts
+# The release tables as named in INSIGHT_RELEASE_SHARES, and the cut each one counts.
+RELEASE_TABLES: dict[str, str] = {"everyone": "all", "sector": "sector", "region": "region"}
+DEFAULT_RELEASE_SHARES = "everyone=0.5,sector=0.25,region=0.25"
+
+
+def parse_release_shares(text: str) -> dict[str, float]:
+    """INSIGHT_RELEASE_SHARES (`everyone=0.5,sector=0.25,region=0.25`) as {cut: share}, in the
+    tables' own order: refused unless every table has a positive share and they add up to 1."""
+    shares: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        name, equals, value = part.partition("=")
+        name = name.strip()
+        if not equals or name not in RELEASE_TABLES:
+            raise InsightRuleError(
+                f"INSIGHT_RELEASE_SHARES: {part!r} is not table=share, where the table is one "
+                f"of {', '.join(RELEASE_TABLES)}"
+            )
+        if RELEASE_TABLES[name] in shares:
+            raise InsightRuleError(f"INSIGHT_RELEASE_SHARES gives {name} twice")
+        try:
+            share = float(value)
+        except ValueError:
+            raise InsightRuleError(f"INSIGHT_RELEASE_SHARES: {value!r} is not a number") from None
+        if not 0 < share < math.inf:
+            raise InsightRuleError(f"INSIGHT_RELEASE_SHARES: the share of {name} must be positive")
+        shares[RELEASE_TABLES[name]] = share
+    missing = [name for name, cut in RELEASE_TABLES.items() if cut not in shares]
+    if missing:
+        raise InsightRuleError(f"INSIGHT_RELEASE_SHARES has no share for {', '.join(missing)}")
+    if abs(sum(shares.values()) - 1) > 1e-9:
+        raise InsightRuleError(
+            f"INSIGHT_RELEASE_SHARES must add up to 1, not {sum(shares.values()):g}"
+        )
+    return {cut: shares[cut] for cut in RELEASE_TABLES.values()}
+
+
+@dataclass(frozen=True)
+class TableBudget:
+    """The part of a release's epsilon one of its tables spends, and the noise that buys."""
+
+    epsilon: float
+    sensitivity: int
+    scale: float
+
+
+def split_budget(
+    epsilon: float, shares: dict[str, float], max_ratings: int
+) -> dict[str, TableBudget]:
+    """Each table's epsilon, sensitivity and noise scale. The tables are noised separately,
+    so by sequential composition the release spends the sum of their epsilons: the last
+    table takes what the others leave, so that sum is the release's epsilon exactly."""
+    sensitivity = release_sensitivity(max_ratings)
+    cuts = list(shares)
+    parts = {cut: epsilon * shares[cut] for cut in cuts[:-1]}
+    parts[cuts[-1]] = epsilon - sum(parts.values())
+    return {
+        cut: TableBudget(part, sensitivity, laplace_scale(sensitivity, part))
+        for cut, part in parts.items()
+    }
 
 
 # Time -----------------------------------------------------------------------------------

@@ -17,12 +17,13 @@ from skillsreg.insight import opendata, queries
 from skillsreg.insight.models import Release
 from skillsreg.insight.noise import mechanism_name, noisy_counts
 from skillsreg.insight.rules import (
+    DEFAULT_RELEASE_SHARES,
     GAP_STATUSES,
     InsightRuleError,
+    TableBudget,
     check_budget,
-    epsilon_per_cut,
-    laplace_scale,
-    release_sensitivity,
+    parse_release_shares,
+    split_budget,
 )
 
 
@@ -51,6 +52,19 @@ class Budget:
     per_release: float
     total: float
     max_ratings: int
+    # INSIGHT_RELEASE_SHARES, checked only when a release is made or the budget described.
+    shares: str = DEFAULT_RELEASE_SHARES
+
+    def tables(self, epsilon: float | None = None) -> dict[str, TableBudget]:
+        """Each release table's epsilon, sensitivity and noise scale (of `epsilon`, by default
+        a full release's)."""
+        try:
+            shares = parse_release_shares(self.shares)
+        except InsightRuleError as error:
+            raise InsightError(str(error)) from None
+        return split_budget(
+            self.per_release if epsilon is None else epsilon, shares, self.max_ratings
+        )
 
 
 def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base: str) -> Release:
@@ -62,23 +76,32 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
         epsilon = check_budget(budget.per_release, budget.total, [queries.epsilon_spent()])
     except InsightRuleError as error:
         raise InsightError(str(error)) from None
+    tables = budget.tables(epsilon)
+    # Sequential composition: the tables are noised separately and the release spends the
+    # sum of their epsilons, which must be what the budget allows a release.
+    if abs(sum(t.epsilon for t in tables.values()) - epsilon) > 1e-9:
+        raise InsightError("The release tables' epsilons do not add up to the release's")
     shape = queries.version_shape(version)
     counts = queries.release_counts(version.id, budget.max_ratings)
     keys = release_keys(shape)
-    exact = [
-        counts[cut][0 if measure == "level" else 1].get((group, skill, value), 0)
-        for cut, group, measure, skill, value in keys
-    ]
-    sensitivity = release_sensitivity(budget.max_ratings, cuts=len(queries.RELEASE_CUTS))
-    # Clamping at zero is post-processing: it costs no privacy and avoids negative people.
-    noisy = [max(0, n) for n in noisy_counts(exact, sensitivity=sensitivity, epsilon=epsilon)]
+    noisy: dict[ReleaseKey, int] = {}
+    for cut, table in tables.items():
+        cut_keys = [key for key in keys if key[0] == cut]
+        exact = [
+            counts[cut][0 if measure == "level" else 1].get((group, skill, value), 0)
+            for _, group, measure, skill, value in cut_keys
+        ]
+        # Clamping at zero is post-processing: it costs no privacy and avoids negative people.
+        drawn = noisy_counts(exact, sensitivity=table.sensitivity, epsilon=table.epsilon)
+        noisy.update(zip(cut_keys, (max(0, n) for n in drawn), strict=True))
     number = 1 + (db.session.scalar(sa.select(sa.func.max(Release.number))) or 0)
     release = Release(
         number=number,
         version_id=version.id,
         epsilon=epsilon,
-        sensitivity=sensitivity,
-        scale=laplace_scale(sensitivity, epsilon),
+        # Per table; the headline table's scale (every table's is in the figures).
+        sensitivity=tables["all"].sensitivity,
+        scale=tables["all"].scale,
         max_ratings_per_person=budget.max_ratings,
         mechanism=mechanism_name(),
         made_at=now,
@@ -88,7 +111,8 @@ def make_release(*, budget: Budget, actor: User | None, now: datetime, url_base:
     release.figures = _figures(
         release,
         shape,
-        dict(zip(keys, noisy, strict=True)),
+        noisy,
+        tables,
         spent=queries.epsilon_spent() + epsilon,
         total=budget.total,
     )
@@ -137,6 +161,7 @@ def _figures(
     release: Release,
     shape: queries.VersionShape,
     noisy: dict[ReleaseKey, int],
+    tables: dict[str, TableBudget],
     *,
     spent: float,
     total: float,
@@ -155,7 +180,6 @@ def _figures(
             for s in shape.skills
         ]
 
-    cuts = len(queries.RELEASE_CUTS)
     return {
         "number": release.number,
         "framework": shape.version.framework.slug,
@@ -168,8 +192,15 @@ def _figures(
         "mechanism": release.mechanism,
         "budget": {
             "epsilon_this_release": release.epsilon,
-            "epsilon_per_cut": {
-                cut: epsilon_per_cut(release.epsilon, cuts) for cut in queries.RELEASE_CUTS
+            "epsilon_per_cut": {cut: table.epsilon for cut, table in tables.items()},
+            "tables": {
+                cut: {
+                    "name": queries.RELEASE_CUTS[cut],
+                    "epsilon": table.epsilon,
+                    "sensitivity": table.sensitivity,
+                    "scale": table.scale,
+                }
+                for cut, table in tables.items()
             },
             "epsilon_spent_in_total": spent,
             "epsilon_total_allowed": total,
@@ -220,7 +251,8 @@ def _publish(release: Release, *, actor: User | None, now: datetime, url_base: s
             f"Noisy counts of how members of the community rate themselves against framework "
             f"version {release.version.number}: for each skill, people at each level and "
             f"people below, meeting or above what their role level expects. Differentially "
-            f"private (discrete Laplace noise, epsilon {release.epsilon:g}); see the "
+            f"private (discrete Laplace noise, epsilon {release.epsilon:g} shared by its "
+            f"tables); see the "
             f"methodology at {url_base}/insight/methodology."
         ),
         tags=["open-data", "skills-insight"],

@@ -20,4 +20,5 @@ def budget() -> Budget:
         per_release=float(config["INSIGHT_EPSILON_PER_RELEASE"]),
         total=float(config["INSIGHT_EPSILON_TOTAL"]),
         max_ratings=int(config["INSIGHT_MAX_RATINGS_PER_PERSON"]),
+        shares=str(config["INSIGHT_RELEASE_SHARES"]),
     )

@@ -22,13 +22,20 @@ from skillsreg.core.errors import DomainError
 from skillsreg.core.filenames import content_disposition
 from skillsreg.core.forms import add_domain_error
 from skillsreg.extensions import db
-from skillsreg.insight import action, health, pages, queries, services, trends
+from skillsreg.insight import action, health, opendata, pages, queries, services, trends
+from skillsreg.insight import jobs as _jobs  # noqa: F401 - declares the warming job
 from skillsreg.insight.demo import demo_member_count
 from skillsreg.insight.forms import ReleaseForm, StatisticsChoiceForm
-from skillsreg.insight.rules import epsilon_per_cut, release_sensitivity, remaining_budget
+from skillsreg.insight.rules import parse_release_shares, remaining_budget
 from skillsreg.insight.settings import budget, min_cell
 
 bp = Blueprint("insight", __name__)
+
+
+@bp.record_once
+def check_settings(state) -> None:
+    """Refuse to start with release shares that do not describe the release tables."""
+    parse_release_shares(state.app.config["INSIGHT_RELEASE_SHARES"])
 
 
 @bp.context_processor
@@ -86,15 +93,13 @@ def show_public():
 @bp.get("/insight/methodology")
 @public
 def show_methodology():
-    cuts = len(queries.RELEASE_CUTS)
     return render_template(
         "insight/show_methodology.html",
         budget=budget(),
         k=min_cell(),
         spent=queries.epsilon_spent(),
-        cuts=cuts,
-        sensitivity=release_sensitivity(budget().max_ratings, cuts=cuts),
-        per_cut=epsilon_per_cut(budget().per_release, cuts),
+        tables=budget().tables(),
+        table_names=queries.RELEASE_CUTS,
         title="How the community skills statistics are made",
     )
 
@@ -151,6 +156,7 @@ def show_release(number: int):
         "insight/show_release.html",
         release=release,
         files=[(name, media, len(content)) for name, media, content in files],
+        tables=opendata.release_tables(release.figures),
         title=release.title,
     )
 

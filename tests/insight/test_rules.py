@@ -10,6 +10,7 @@ import pytest
 
 from skillsreg.insight.noise import noisy_counts
 from skillsreg.insight.rules import (
+    DEFAULT_RELEASE_SHARES,
     BudgetSpentError,
     InsightRuleError,
     Table,
@@ -19,10 +20,12 @@ from skillsreg.insight.rules import (
     exposed_if_hidden,
     gap_status,
     laplace_scale,
+    parse_release_shares,
     quarter_of,
     release_sensitivity,
     remaining_budget,
     share,
+    split_budget,
     suppress,
     suppress_together,
 )
@@ -205,6 +208,58 @@ def test_the_noise_scale_grows_with_sensitivity_and_shrinks_with_epsilon():
         laplace_scale(0, 1.0)
 
 
+def test_each_release_table_is_noised_with_its_own_share_of_epsilon():
+    tables = split_budget(2.0, parse_release_shares(DEFAULT_RELEASE_SHARES), 12)
+
+    assert {cut: (t.epsilon, t.sensitivity, t.scale) for cut, t in tables.items()} == {
+        "all": (1.0, 24, 24.0),
+        "sector": (0.5, 24, 48.0),
+        "region": (0.5, 24, 48.0),
+    }
+    assert release_sensitivity(12) == 24
+
+
+def test_table_epsilons_add_up_to_the_release_exactly():
+    for epsilon in (0.1, 0.3, 1.0, 2.0, 0.7):
+        shares = parse_release_shares("everyone=0.6,sector=0.3,region=0.1")
+        assert sum(t.epsilon for t in split_budget(epsilon, shares, 5).values()) == epsilon
+
+
+def test_opendp_checks_each_tables_epsilon_before_drawing_noise():
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    for table in split_budget(2.0, parse_release_shares(DEFAULT_RELEASE_SHARES), 12).values():
+        measurement = dp.m.make_laplace(
+            dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=table.scale
+        )
+        assert measurement.map(table.sensitivity) == pytest.approx(table.epsilon)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("everyone=0.5,sector=0.25", "no share for region"),
+        ("everyone=0.5,sector=0.25,region=0.5", "add up to 1"),
+        ("everyone=1.25,sector=0,region=-0.25", "must be positive"),
+        ("everyone=0.5,sector=0.25,county=0.25", "one of everyone, sector, region"),
+        ("everyone=half,sector=0.25,region=0.25", "not a number"),
+        ("everyone=0.5,everyone=0.25,region=0.25", "everyone twice"),
+    ],
+)
+def test_release_shares_are_refused_unless_positive_complete_and_adding_up_to_one(text, message):
+    with pytest.raises(InsightRuleError, match=message):
+        parse_release_shares(text)
+
+
+def test_release_shares_are_read_in_the_tables_order_whatever_the_settings_order():
+    assert parse_release_shares(" region = 0.2, everyone=0.6 ,sector=0.2") == {
+        "all": 0.6,
+        "sector": 0.2,
+        "region": 0.2,
+    }
+
+
 def test_percentages_round_a_half_up_in_whole_numbers():
     assert share(1, 8) == 13  # 12.5
     assert share(5, 8) == 63  # 62.5: not to the even 62
@@ -220,12 +275,13 @@ def test_quarters_are_named_by_year_and_number():
 LEVELS = 6  # five levels and "not applicable"
 
 
-def differencing_attack(trials, *, noise, others_at_most=60):
+def differencing_attack(trials, *, noise, others_at_most=60, table="all"):
     """An attacker holds two releases that differ only by the target; they guess the target's
-    level as the bin that grew most. Returns the share of correct guesses."""
+    level as the bin of `table` that grew most. Returns the share of correct guesses."""
     rng = random.Random(20261206)
-    # A release's own figures: 12 ratings a person, in three tables, epsilon 2.
-    sensitivity, epsilon = release_sensitivity(12, cuts=3), 2.0
+    # A release's own figures: 12 ratings a person, epsilon 2 shared by default.
+    budget = split_budget(2.0, parse_release_shares(DEFAULT_RELEASE_SHARES), 12)[table]
+    sensitivity, epsilon = budget.sensitivity, budget.epsilon
     right = 0
     for _ in range(trials):
         others = [rng.randint(0, others_at_most) for _ in range(LEVELS)]
@@ -257,8 +313,8 @@ def test_with_noise_a_differencing_attack_guesses_no_better_than_chance():
 
 def test_with_noise_a_region_of_one_person_does_not_give_their_rating_away():
     # The region cut: before the target joined, nobody in their region rated the skill.
-    assert differencing_attack(200, noise=False, others_at_most=0) == 1.0
-    assert differencing_attack(2000, noise=True, others_at_most=0) < 0.25
+    assert differencing_attack(200, noise=False, others_at_most=0, table="region") == 1.0
+    assert differencing_attack(2000, noise=True, others_at_most=0, table="region") < 0.25
 
 
 def test_a_single_row_hides_a_pair_of_counts_not_everything():

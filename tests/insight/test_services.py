@@ -100,9 +100,10 @@ def test_a_release_records_its_budget_and_publishes_open_data(create_user, versi
 
     assert release.number == 1
     assert release.epsilon == 1.0
-    # 12 skills a person, a level and a gap count each, in three tables.
-    assert release.sensitivity == 72
-    assert release.scale == 72.0
+    # 12 skills a person, a level and a gap count each, in each table; the table for
+    # everyone spends half of epsilon 1.
+    assert release.sensitivity == 24
+    assert release.scale == 48.0
     assert queries.epsilon_spent() == 1.0
     skills = release.figures["skills"]
     assert len(skills) == len(version.skills)
@@ -116,7 +117,20 @@ def test_a_release_records_its_budget_and_publishes_open_data(create_user, versi
         len(g["skills"]) == len(version.skills) for cut in cuts.values() for g in cut["groups"]
     )
     budget = release.figures["budget"]
-    assert sum(budget["epsilon_per_cut"].values()) == pytest.approx(release.epsilon)
+    # Each table noised separately; by sequential composition the release spends their sum.
+    tables = budget["tables"]
+    assert {cut: t["epsilon"] for cut, t in tables.items()} == {
+        "all": 0.5,
+        "sector": 0.25,
+        "region": 0.25,
+    }
+    assert {cut: t["scale"] for cut, t in tables.items()} == {
+        "all": 48.0,
+        "sector": 96.0,
+        "region": 96.0,
+    }
+    assert all(t["sensitivity"] == 24 for t in tables.values())
+    assert sum(t["epsilon"] for t in tables.values()) == release.epsilon
     assert budget["epsilon_spent_in_total"] == 1.0
     assert budget["epsilon_total_allowed"] == 2.0
     document = _db.session.scalar(sa.select(Document).where(Document.key == "insight-release-1"))
@@ -126,6 +140,8 @@ def test_a_release_records_its_budget_and_publishes_open_data(create_user, versi
         next(f for f in document.latest_version.files if f.name.endswith("metadata.json")).content
     )
     assert metadata["url"] == "community-skills-release-1.csv"
+    assert "everyone epsilon 0.5, discrete Laplace scale 48" in metadata["dc:description"]
+    assert "by region epsilon 0.25, discrete Laplace scale 96" in metadata["dc:description"]
 
 
 def test_a_release_is_refused_once_the_budget_is_spent(version):
@@ -198,3 +214,32 @@ def test_validated_levels_are_counted_apart_from_self_ratings(member, version):
     assert picture.level_counts("all", skill) == {("all", level): 1}
     assert validated.validated_from_id == own.id
     assert queries.validated_counts(version.id)[(skill, level)] == 1
+
+
+def test_the_release_shares_are_a_setting(create_user, version):
+    assess(create_user(), version, 2)
+    budget = services.Budget(
+        per_release=1.0,
+        total=2.0,
+        max_ratings=12,
+        shares="region=0.2,sector=0.2,everyone=0.6",
+    )
+
+    release = services.make_release(budget=budget, actor=None, now=utcnow(), url_base="")
+
+    tables = release.figures["budget"]["tables"]
+    assert list(tables) == ["all", "sector", "region"]
+    assert tables["all"]["epsilon"] == pytest.approx(0.6)
+    assert tables["sector"]["scale"] == pytest.approx(120.0)
+    assert sum(t["epsilon"] for t in tables.values()) == release.epsilon
+
+
+def test_shares_that_do_not_add_up_refuse_a_release_and_spend_nothing(create_user, version):
+    assess(create_user(), version, 2)
+    budget = services.Budget(
+        per_release=1.0, total=2.0, max_ratings=12, shares="everyone=0.5,sector=0.5,region=0.5"
+    )
+
+    with pytest.raises(services.InsightError, match="add up to 1"):
+        services.make_release(budget=budget, actor=None, now=utcnow(), url_base="")
+    assert queries.epsilon_spent() == 0.0

@@ -72,6 +72,15 @@ def test_an_organiser_makes_a_release_anyone_can_download(client, as_organiser, 
         assert response.headers["Location"] == "/insight/releases/1"
         page = check_page(client.get("/insight/releases/1"), title="Community skills release 1")
         assert "epsilon 1" in page.get_text()
+        rows = {
+            row.dt.get_text(strip=True): " ".join(row.dd.get_text().split())
+            for row in page.select(".govuk-summary-list__row")
+        }
+        assert rows["Table: everyone"] == (
+            "epsilon 0.5, noise scale 48 (one person changes at most 24 of its counts, each by 1)"
+        )
+        assert rows["Table: by sector"].startswith("epsilon 0.25, noise scale 96")
+        assert rows["Table: by region"].startswith("epsilon 0.25, noise scale 96")
 
         body = client.get("/insight/releases/1/community-skills-release-1.csv").data.decode()
         rows = list(csv.DictReader(io.StringIO(body)))
@@ -100,9 +109,23 @@ def test_the_public_page_and_methodology_need_no_sign_in(client, community):
     text = page.get_text()
     assert "epsilon" in text
     # The rules a reviewer needs to recompute the figures, and the budget of each table.
-    for rule in ("Unchanged", "reworded", "Changed", "Split", "Merged", "shared equally"):
+    for rule in ("Unchanged", "reworded", "Changed", "Split", "Merged", "sequential"):
         assert rule in text
-    assert "72 ÷ 2 = 36" in " ".join(text.split())
+    text = " ".join(text.split())
+    assert "1 for everyone (noise scale 24 ÷ 1 = 24)" in text
+    assert "0.5 for the table by region (noise scale 24 ÷ 0.5 = 48)" in text
+
+
+def test_the_app_refuses_to_start_with_release_shares_that_do_not_add_up():
+    from skillsreg.app import create_app
+    from skillsreg.insight.rules import InsightRuleError
+
+    with pytest.raises(InsightRuleError, match="INSIGHT_RELEASE_SHARES must add up to 1"):
+        create_app(
+            "test",
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            INSIGHT_RELEASE_SHARES="everyone=0.5,sector=0.5,region=0.5",
+        )
 
 
 def test_a_member_opts_out_on_their_privacy_page(client, login_as, member):
