@@ -57,7 +57,20 @@ def fingerprint(version_id: int) -> list[Any]:
             sa.func.max(User.id),
         )
     ).one()
-    return [*assessments, *users]
+    # Who is in which sector and region: a person moving changes their groups' id sums.
+    places = db.session.execute(
+        sa.select(
+            User.sector,
+            User.region,
+            sa.func.count(),
+            sa.func.sum(User.id),
+            sa.func.sum(User.id * User.id),
+        )
+        .where(User.erased_at.is_(None))
+        .group_by(User.sector, User.region)
+        .order_by(User.sector, User.region)
+    ).all()
+    return [*assessments, *users, [list(row) for row in places]]
 
 
 def counted_picture(version_id: int) -> queries.Picture:

@@ -156,3 +156,19 @@ def test_figures_made_from_demonstration_accounts_say_so(client, as_organiser, c
 
     notice = page.select_one("#demonstration-data").get_text(" ", strip=True)
     assert "holds 1 made-up account" in notice
+
+
+def test_the_cached_picture_is_counted_again_when_a_member_moves_region(db, community, version):
+    from skillsreg.insight.pages import fingerprint
+
+    before = fingerprint(version.id)
+    mover = community[0].user
+    mover.region = "wales"
+    db.session.flush()
+    moved = fingerprint(version.id)
+    assert moved != before
+    # Two people swapping places leave every group's size alone, but not its members.
+    other = community[1].user
+    mover.region, other.region = "london", "wales"
+    db.session.flush()
+    assert fingerprint(version.id) not in (moved, before)
