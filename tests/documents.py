@@ -24,7 +24,9 @@ from skillsreg.frameworks import document, jobs, services
 from skillsreg.frameworks.positions import ParsedDocument
 from skillsreg.frameworks.views.editor import lifecycle
 
-KEPT = 32  # distinct documents remembered; Hypothesis makes many that are read once
+# Distinct documents remembered: the shipped files and a few variants. Hypothesis makes many that
+# are read once, and each kept tree is more for every garbage collection to look through.
+KEPT = 8
 
 
 class Remembered:
