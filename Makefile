@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CSS := skillsreg/static/css/app.css
 CHROMIUM := /usr/bin/chromium
+# pytest-xdist processes per test run (tests/conftest.py gives each its own database, queue and
+# servers); WORKERS=0 runs the tests in one process, as plain `pytest` does.
+WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -n $(WORKERS)
 
 .PHONY: run test test-future lint format install install-dev assets migrate demo e2e bench audit load load-outage clean
 .PHONY: bench-web
@@ -24,10 +28,10 @@ test: install-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m "not e2e"
+	env -u TEST_DATABASE_URL $(PYTEST) -m "not e2e"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -q -m "not e2e"; \
+		$(PYTEST) -m "not e2e"; \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (see README)"; \
 	fi
@@ -39,10 +43,11 @@ test: install-dev assets
 YEARS ?= 10
 test-future: install-dev assets
 	@echo "== the suite with the clock moved $(YEARS) years ahead"
-	env -u TEST_DATABASE_URL TEST_CLOCK_YEARS_AHEAD=$(YEARS) $(BIN)/pytest -q -p no:cacheprovider -m "not e2e"
+	env -u TEST_DATABASE_URL TEST_CLOCK_YEARS_AHEAD=$(YEARS) $(PYTEST) -p no:cacheprovider -m "not e2e"
 
 # Browser tests (tests/e2e) in Debian's Chromium against gunicorn, on SQLite then PostgreSQL.
 # Without the browser they are skipped with a plain message, except under CI, where it fails.
+# Each xdist worker runs its own server and takes whole files (--dist loadfile).
 e2e: install-dev assets
 	@if [ ! -x $(CHROMIUM) ]; then \
 		case "$$CI" in \
@@ -55,10 +60,10 @@ e2e: install-dev assets
 		esac; \
 	fi; \
 	echo "== browser tests on SQLite"; \
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -m e2e tests/e2e || exit 1; \
+	env -u TEST_DATABASE_URL $(PYTEST) --dist loadfile -m e2e tests/e2e || exit 1; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== browser tests on PostgreSQL (a sibling database of $$TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -q -m e2e tests/e2e; \
+		$(PYTEST) --dist loadfile -m e2e tests/e2e; \
 	fi
 
 install: $(VENV)/.installed node_modules/.installed

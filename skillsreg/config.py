@@ -70,6 +70,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; expiry lost typed answers
 
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    # argon2id for new password hashes: OWASP's 19 MiB and 2 passes (see accounts/services.py).
+    # Not read from the environment, and production refuses anything weaker.
+    PASSWORD_HASH_TIME_COST = 2
+    PASSWORD_HASH_MEMORY_KIB = 19 * 1024
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "5 per minute;30 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per minute;20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
@@ -181,6 +185,10 @@ class TestConfig(Config):
     JOBS_QUEUE_NAME = "skillsreg-test"
     REGISTER_PDF_PROCESSES = 1  # in the test's own process; test_files.py tests the pool
     INSIGHT_WARM_PICTURE = False  # the cache is off in tests; tests of the warming turn it on
+    # Tests make thousands of accounts: hashing each at OWASP's cost was a fifth of the suite's
+    # time. tests/accounts/test_services.py checks production's parameters.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 64
 
 
 class ProductionConfig(Config):
@@ -197,6 +205,8 @@ class ProductionConfig(Config):
             raise ConfigError("SECRET_KEY is not set: production refuses to start without it.")
         if not self.SQLALCHEMY_DATABASE_URI:
             raise ConfigError("DATABASE_URL is not set: production needs a database.")
+        if self.PASSWORD_HASH_MEMORY_KIB < 19 * 1024 or self.PASSWORD_HASH_TIME_COST < 2:
+            raise ConfigError("Passwords must be hashed with at least 19 MiB and 2 passes.")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -11,6 +11,7 @@ from functools import cache
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 from skillsreg.accounts.models import PasswordResetToken, User, new_login_id
 from skillsreg.accounts.rules import (
@@ -28,8 +29,25 @@ from skillsreg.extensions import db
 # argon2id as the OWASP Password Storage Cheat Sheet recommends: 19 MiB, 2 passes, 1 lane
 # (its configurations are equal in strength; this one costs the least CPU per sign-in). Pinned
 # rather than the library's default so an upgrade cannot change them; older hashes are
-# rehashed at the next sign-in.
+# rehashed at the next sign-in. New hashes follow the app's PASSWORD_HASH_* settings, which are
+# these everywhere but the test suite (see skillsreg/config.py); any hasher verifies any hash.
 hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+@cache
+def _hasher_with(time_cost: int, memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+
+
+def _configured_hasher() -> PasswordHasher:
+    """The hasher new hashes are made with: the app's settings, else the pinned ones above."""
+    if not has_app_context():
+        return hasher
+    config = current_app.config
+    return _hasher_with(
+        config.get("PASSWORD_HASH_TIME_COST", hasher.time_cost),
+        config.get("PASSWORD_HASH_MEMORY_KIB", hasher.memory_cost),
+    )
 
 
 @cache
@@ -44,7 +62,7 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2id."""
-    return hasher.hash(password)
+    return _configured_hasher().hash(password)
 
 
 def _check_new_password(password: str, *, email: str) -> None:
@@ -124,7 +142,7 @@ def authenticate(*, email: str, password: str, now: datetime) -> User:
         raise DomainError(SIGN_IN_FAILED, field="email") from None
     if user is None:
         raise DomainError(SIGN_IN_FAILED, field="email")
-    if hasher.check_needs_rehash(user.password_hash):
+    if _configured_hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = now
     db.session.flush()

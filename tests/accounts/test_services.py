@@ -9,6 +9,7 @@ import pytest
 from skillsreg.accounts import services
 from skillsreg.accounts.models import PasswordResetToken
 from skillsreg.accounts.rules import Role, password_problem
+from skillsreg.config import ConfigError, ProductionConfig
 from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError, NotAllowedError
 from tests.conftest import DEFAULT_PASSWORD
@@ -27,13 +28,35 @@ def test_passwords_are_stored_as_argon2id_hashes(create_user):
     assert DEFAULT_PASSWORD not in user.password_hash
 
 
-def test_passwords_are_hashed_with_owasp_argon2id_parameters(create_user):
+def test_passwords_are_hashed_with_owasp_argon2id_parameters(app, create_user, monkeypatch):
+    # The suite hashes cheaply (TestConfig); production hashes with these settings.
+    for name in ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB"):
+        monkeypatch.setitem(app.config, name, getattr(ProductionConfig, name))
     user = create_user()
     parameters = dict(item.split("=") for item in user.password_hash.split("$")[3].split(","))
     # OWASP: m=19 MiB with t=2 (or m=46 MiB with t=1), p=1, at the least.
     assert int(parameters["m"]) >= 19 * 1024
     assert int(parameters["t"]) >= 2 or int(parameters["m"]) >= 46 * 1024
     assert int(parameters["p"]) >= 1
+
+
+def test_production_refuses_to_hash_passwords_more_cheaply():
+    config = ProductionConfig()
+    config.SECRET_KEY = "x" * 32
+    config.SQLALCHEMY_DATABASE_URI = "sqlite://"
+    config.check()
+    config.PASSWORD_HASH_MEMORY_KIB = 1024
+    with pytest.raises(ConfigError, match="19 MiB"):
+        config.check()
+
+
+def test_a_hash_made_with_other_parameters_is_renewed_at_sign_in(app, create_user, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_MEMORY_KIB", 19 * 1024)
+    user = create_user(email="ann@example.gov.uk")
+    assert "$m=19456," in user.password_hash
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_MEMORY_KIB", 64)
+    services.authenticate(email="ann@example.gov.uk", password=DEFAULT_PASSWORD, now=utcnow())
+    assert "$m=64," in user.password_hash
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,13 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from skillsreg.credentials.keys import generate_key
-from tests.conftest import Mailbox
+from tests.conftest import (
+    Mailbox,
+    fresh_database,
+    jobs_queue_name,
+    worker_database_url,
+    xdist_worker,
+)
 from tests.e2e.helpers import ROOT, PageAudit, audit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,27 +95,17 @@ def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database of the browser tests' own: SQLite, or a sibling of TEST_DATABASE_URL.
 
     The main suite drops the public schema of TEST_DATABASE_URL, so the server gets
-    `<name>_e2e` on the same PostgreSQL server, created now and dropped at the end.
+    `<name>_e2e` on the same PostgreSQL server (`<name>_e2e_gwN` for each pytest-xdist
+    worker, which runs a server of its own), created now and dropped at the end.
     """
     given = os.environ.get("TEST_DATABASE_URL")
     if not given:
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'skillsreg.db'}"
         return
-    url = sa.make_url(given)
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    name = engine.dialect.identifier_preparer.quote(f"{url.database}_e2e")
-
-    def execute(statement: str) -> None:
-        with engine.connect() as connection:
-            connection.exec_driver_sql(statement)
-
-    execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # left over from a killed run
-    execute(f"CREATE DATABASE {name}")
-    try:
-        yield url.set(database=f"{url.database}_e2e").render_as_string(hide_password=False)
-    finally:
-        execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        engine.dispose()
+    worker = xdist_worker()
+    url = worker_database_url(given, f"e2e_{worker}" if worker else "e2e")
+    with fresh_database(url, server=given):
+        yield url
 
 
 def e2e_jobs_url(database_url: str) -> str:
@@ -126,7 +122,7 @@ def server_environment(database_url: str, *, base_url: str, mail_port: int) -> d
     env.update(
         SKILLSREG_ENV="production",
         JOBS_URL=e2e_jobs_url(database_url),
-        JOBS_QUEUE_NAME="skillsreg-e2e",
+        JOBS_QUEUE_NAME=jobs_queue_name("skillsreg-e2e"),
         SECRET_KEY=secrets.token_urlsafe(32),
         DATABASE_URL=database_url,
         BASE_URL=base_url,

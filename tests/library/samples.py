@@ -15,10 +15,12 @@ SCRIPT_IN_CSV = b"a,b\r\n1,<script>alert(1)</script>\r\n"
 
 
 def zipped(entries: dict[str, bytes]) -> bytes:
+    """An archive of `entries`, the same bytes whenever it is made: a parametrised test's id shows
+    them, and pytest-xdist's workers must collect the same ids."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in entries.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
