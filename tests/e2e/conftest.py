@@ -136,6 +136,9 @@ def server_environment(database_url: str, *, base_url: str, mail_port: int) -> d
         RATELIMIT_RESET="1000 per minute",
         RATELIMIT_CONFIRM="1000 per minute",
         CREDENTIALS_SIGNING_KEYS=E2E_SIGNING_KEYS,
+        # Each worker keeps its own page cache (no Redis here): check the frameworks' state on
+        # every request, so a page is never a second behind what the journey just changed.
+        PAGE_CACHE_CHECK_SECONDS="0",
     )
     return env
 
