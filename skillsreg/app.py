@@ -119,6 +119,7 @@ def register_queue(app: Flask) -> None:
     import skillsreg.core.mail
     import skillsreg.development.reminders.jobs
     import skillsreg.frameworks.jobs
+    import skillsreg.insight.jobs
     import skillsreg.library.jobs
     import skillsreg.register.jobs
     import skillsreg.workshops.selection.jobs  # noqa: F401

@@ -91,6 +91,18 @@ def register_error_handlers(app: Flask) -> None:
             return UNAVAILABLE_FALLBACK, 503, headers
         return body, status, headers
 
+    @app.teardown_appcontext
+    def close_session_after_outage(_error: BaseException | None) -> None:
+        # Closing the request's session rolls its transaction back. When PostgreSQL went away
+        # after the page was made (a restart), that rollback fails too, and raised here it
+        # would turn an answered request into a bare 500: log it and let the next request
+        # start a fresh session (the pool's pre-ping replaces the dead connection).
+        try:
+            db.session.remove()
+        except (OperationalError, InterfaceError) as error:
+            log.warning("the database went away before the session closed: %s", error.orig)
+            db.session.registry.clear()
+
     @app.errorhandler(DataError)
     def handle_unstorable_input(error: DataError):
         # Input the database refuses (a NUL character on PostgreSQL, say) is the request's fault.

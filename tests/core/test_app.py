@@ -149,6 +149,35 @@ def test_a_lost_database_shows_the_service_unavailable_page(app, client, monkeyp
     assert response.headers["Retry-After"] == "30"
 
 
+def test_a_database_lost_after_the_page_was_made_does_not_turn_it_into_an_error(app, monkeypatch):
+    """PostgreSQL restarting between the page and the session's closing rollback (make
+    load-outage saw it): the context closes quietly and the next one gets a fresh session."""
+    from sqlalchemy.orm import Session
+
+    from skillsreg.extensions import db
+
+    close = Session.close
+    failed = []
+
+    def close_on_a_dead_connection(session):
+        if not failed:
+            failed.append(session)
+            raise sa.exc.OperationalError(
+                "ROLLBACK", {}, Exception("terminating connection due to administrator command")
+            )
+        return close(session)
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    with app.app_context():  # as each request's own context does, in gunicorn
+        assert db.session.execute(sa.text("SELECT 1")).scalar() == 1
+        lost = db.session()
+    assert failed == [lost]
+    monkeypatch.setattr(Session, "close", close)
+    with app.app_context():
+        assert db.session() is not lost
+        assert db.session.execute(sa.text("SELECT 1")).scalar() == 1
+
+
 def test_gov_uk_frontend_files_are_served_from_the_installed_package(client):
     for url, status in [
         ("/govuk-frontend/govuk-frontend.min.js", 200),
