@@ -35,6 +35,7 @@ from skillsreg.workshops.allocation.model import (
     Weights,
     Workshop,
 )
+from skillsreg.workshops.allocation.reader import read_document
 from skillsreg.workshops.allocation.scoring import score, sector_limit
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ __all__ = [
     "input_hash",
     "load_schema",
     "random_serial_dictatorship",
+    "read_document",
     "round_from_document",
     "score",
     "sector_limit",

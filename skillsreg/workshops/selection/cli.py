@@ -76,14 +76,12 @@ def solve_document(
     document: dict[str, Any], *, seed: int | None, time_limit: float | None, explain: bool = False
 ) -> dict[str, Any]:
     """Validate a round document, solve it and return the allocation as plain JSON values."""
-    allocation.validate_document(document)
-    # The hash is the recorded run's: taken over the round itself, without the replay seed.
-    digest = allocation.input_hash({k: v for k, v in document.items() if k != "seed"})
     recorded_seed = document.get("seed")
-    # The document is not needed any more: its applicants are let go of as they are read (their
-    # memory holds the round's objects), and when the caller kept no reference (the command),
-    # dropping it here frees the rest before the solver builds its model.
-    problem = allocation.round_from_document(document, consume=True)
+    # One pass checks the document, takes the recorded run's hash (over the round itself, without
+    # the replay seed) and reads the round, letting go of each applicant's document as it is read
+    # (its memory holds the round's objects); when the caller kept no reference (the command),
+    # dropping the document here frees the rest before the solver builds its model.
+    problem, digest = allocation.read_document(document)
     del document
     if time_limit is not None:
         settings = dataclasses.replace(problem.settings, time_limit=time_limit)
