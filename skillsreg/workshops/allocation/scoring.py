@@ -114,11 +114,6 @@ class RoundView:
         """Index the round by id and score every choice once."""
         self.workshops = {workshop.id: workshop for workshop in self.round.workshops}
         self.applicants = {applicant.id: applicant for applicant in self.round.applicants}
-        self.choices = {
-            (applicant.id, choice.workshop_id): choice
-            for applicant in self.round.applicants
-            for choice in applicant.choices
-        }
         self.out_of_round = {person for person, where in self.round.locked_out if where is None}
         self.out_of_workshop = {
             (person, where) for person, where in self.round.locked_out if where is not None
@@ -127,30 +122,57 @@ class RoundView:
         self._score_choices()
 
     def _score_choices(self) -> None:
-        """Score every choice of a known workshop and list those the person can be given."""
+        """Index every choice, score those of known workshops and list those a person can get.
+
+        This is the hot loop of a large round (150,000 choices): it does the arithmetic of
+        `score()`, with the same operations in the same order so that the floats agree exactly,
+        without its calls and generators.
+        """
         weights = self.weights
+        cap = max(weights.skill_level_cap, 1)
+        role_match, skill_match = weights.role_match, weights.skill_match
         targets = {
-            workshop.id: (frozenset(workshop.target_roles), workshop.target_skills)
+            workshop.id: (
+                frozenset(workshop.target_roles),
+                workshop.target_skills,
+                cap * len(workshop.target_skills),
+            )
             for workshop in self.round.workshops
         }
         preference: dict[int, float] = {}
-        self.scores, self.candidates = {}, []
+        choices: dict[tuple[str, str], Choice] = {}
+        scores: dict[tuple[str, str], float] = {}
+        candidates: list[tuple[str, str]] = []
+        out_of_round, out_of_workshop = self.out_of_round, self.out_of_workshop
         for applicant in self.round.applicants:
             personal = personal_points(applicant, weights)
-            out = applicant.id in self.out_of_round
+            out = applicant.id in out_of_round
+            roles, levels = applicant.roles, applicant.skills
             for choice in applicant.choices:
+                key = (applicant.id, choice.workshop_id)
+                choices[key] = choice
                 target = targets.get(choice.workshop_id)
                 if target is None:
                     continue
-                if choice.rank not in preference:
-                    preference[choice.rank] = preference_points(choice.rank, weights)
-                key = (applicant.id, choice.workshop_id)
-                # Same operations in the same order as score(), so the floats agree exactly.
-                self.scores[key] = round(
-                    preference[choice.rank] + personal + _match(applicant, *target, weights), 2
-                )
-                if choice.available and not out and key not in self.out_of_workshop:
-                    self.candidates.append(key)
+                rank = choice.rank
+                if rank not in preference:
+                    preference[rank] = preference_points(rank, weights)
+                target_roles, skills, most = target
+                match = 0.0
+                if target_roles and not target_roles.isdisjoint(roles):
+                    match += role_match
+                if skills:
+                    total = 0
+                    for skill in skills:
+                        # min(max(level, 0), cap), as in _match, without the calls.
+                        level = levels.get(skill, 0)
+                        if level > 0:
+                            total += level if level < cap else cap
+                    match += skill_match * total / most
+                scores[key] = round(preference[rank] + personal + match, 2)
+                if choice.available and not out and key not in out_of_workshop:
+                    candidates.append(key)
+        self.choices, self.scores, self.candidates = choices, scores, candidates
 
     @property
     def weights(self) -> Weights:
@@ -198,8 +220,17 @@ class RoundView:
                     result[workshop.id, role] = missing
         return result
 
-    def objective(self, assignments: Mapping[str, Sequence[str]]) -> float:
-        """Return the true objective of an allocation: scores minus role shortfall penalties."""
+    def objective(
+        self,
+        assignments: Mapping[str, Sequence[str]],
+        shortfalls: Mapping[tuple[str, str], int] | None = None,
+    ) -> float:
+        """Return the true objective of an allocation: scores minus role shortfall penalties.
+
+        `shortfalls`, when given, are the allocation's (as `shortfalls()` returns them).
+        """
+        if shortfalls is None:
+            shortfalls = self.shortfalls(assignments)
         total = sum(self.score(a, w) for a, held in assignments.items() for w in held)
-        missing = sum(self.shortfalls(assignments).values())
+        missing = sum(shortfalls.values())
         return round(total - shortfall_penalty(self.weights) * missing, 2)

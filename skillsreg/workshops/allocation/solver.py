@@ -148,6 +148,8 @@ def _columns(view: RoundView, seed: int) -> _Model:
 
 def _lock_in(model: _Model) -> None:
     """Force the locked-in places."""
+    if not model.view.locked_in:
+        return  # a large round's index of columns is a tenth of a second for nothing
     column = {
         (model.applicant_ids[a], model.workshop_ids[w]): col
         for col, (a, w) in enumerate(zip(model.app.tolist(), model.ws.tolist(), strict=True))
@@ -352,15 +354,16 @@ def allocate(round: Round, *, seed: int, explain: bool = True) -> AllocationResu
     highs, status, gap = _solve(model, round.settings)
     solve_seconds = time.perf_counter() - solving
     assignments = _assignments(model, highs)
+    shortfalls = view.shortfalls(assignments)
     return AllocationResult(
         status=status,
-        objective=view.objective(assignments),
+        objective=view.objective(assignments, shortfalls),
         mip_gap=gap,
         solver=SOLVER,
         solver_version=highs.version(),
         seed=seed,
         assignments=assignments,
-        shortfalls=view.shortfalls(assignments),
+        shortfalls=shortfalls,
         explanations=explain_all(view, assignments) if explain else {},
         build_seconds=solving - started,
         solve_seconds=solve_seconds,
