@@ -1,17 +1,12 @@
 """Workshop place allocation: a documented score, a HiGHS MILP, explanations and baselines.
 
 `allocate` is loaded on first use: the solver needs HiGHS and numpy, which take long to import,
-and most commands and pages never solve anything.
+and most commands and pages never solve anything. The baselines (and the explanations they use)
+are loaded on first use too: `flask workshops allocate` needs neither.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from skillsreg.workshops.allocation.baselines import (
-    best_replacement,
-    evaluate,
-    first_come_first_served,
-    random_serial_dictatorship,
-)
 from skillsreg.workshops.allocation.document import (
     canonical_json,
     input_document,
@@ -39,14 +34,29 @@ from skillsreg.workshops.allocation.reader import read_document
 from skillsreg.workshops.allocation.scoring import score, sector_limit
 
 if TYPE_CHECKING:
+    from skillsreg.workshops.allocation.baselines import (
+        best_replacement,
+        evaluate,
+        first_come_first_served,
+        random_serial_dictatorship,
+    )
     from skillsreg.workshops.allocation.solver import allocate
+
+LAZY = {
+    "allocate": "solver",
+    "best_replacement": "baselines",
+    "evaluate": "baselines",
+    "first_come_first_served": "baselines",
+    "random_serial_dictatorship": "baselines",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "allocate":
-        from skillsreg.workshops.allocation.solver import allocate
+    if name in LAZY:
+        import importlib
 
-        return allocate
+        module = importlib.import_module(f"{__name__}.{LAZY[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -18,7 +18,6 @@ import highspy
 import numpy as np
 
 from skillsreg.workshops.allocation.checks import check_locks, validate_round
-from skillsreg.workshops.allocation.explain import explain as explain_all
 from skillsreg.workshops.allocation.model import (
     AllocationResult,
     Round,
@@ -355,6 +354,11 @@ def allocate(round: Round, *, seed: int, explain: bool = True) -> AllocationResu
     solve_seconds = time.perf_counter() - solving
     assignments = _assignments(model, highs)
     shortfalls = view.shortfalls(assignments)
+    explanations = {}
+    if explain:
+        from skillsreg.workshops.allocation.explain import explain as explain_all
+
+        explanations = explain_all(view, assignments)
     return AllocationResult(
         status=status,
         objective=view.objective(assignments, shortfalls),
@@ -364,7 +368,7 @@ def allocate(round: Round, *, seed: int, explain: bool = True) -> AllocationResu
         seed=seed,
         assignments=assignments,
         shortfalls=shortfalls,
-        explanations=explain_all(view, assignments) if explain else {},
+        explanations=explanations,
         build_seconds=solving - started,
         solve_seconds=solve_seconds,
     )
