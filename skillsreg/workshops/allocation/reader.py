@@ -188,8 +188,9 @@ def _plain_choices(
 def _plain_lists(roles: Any, skills: Any) -> bool:
     if type(roles) is not list or type(skills) is not dict:
         return False
-    if not all(type(role) is str for role in roles):
-        return False
+    for role in roles:
+        if type(role) is not str:
+            return False
     return all(type(level) is int and level >= 0 for level in skills.values())
 
 
