@@ -144,6 +144,12 @@ def test_a_bad_round_is_refused_with_the_schema_checks_message(document, change,
     assert error.value.message == expected
 
 
+def test_a_round_without_applicants_is_read_and_hashed_as_before(document) -> None:
+    doc = {**copy.deepcopy(document), "applicants": []}
+    expected = separately(doc)
+    assert read_document(doc) == expected
+
+
 def test_locks_that_follow_the_schema_are_read(document) -> None:
     doc = copy.deepcopy(document)
     doc["locked_out"] = [{"applicant": "a00001", "workshop": None}]
