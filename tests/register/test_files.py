@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 
 from skillsreg.register.files import RegisterTable, pdf_bytes
-from skillsreg.register.pdf import render_part
+from skillsreg.register.pdf import register_html, render_part
 from skillsreg.register.rules import ConsentField
 
 PUBLISHED = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -75,6 +75,45 @@ def test_a_short_register_is_one_part_numbered_page_n_of_m(app):
     with app.test_request_context():
         texts = page_texts(pdf_bytes(table(5)))
     assert "Page 1 of 1" in texts[0]
+
+
+def footer(pdf: bytes) -> tuple[str, float, float, float]:
+    """The first page's "Page n of N": its text, where it starts on the page and its size."""
+    found = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.startswith("Page"):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text, round(x, 2), round(y, 2), round(size, 2)))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    [one] = found
+    return one
+
+
+def test_a_joined_register_numbers_its_pages_where_and_as_a_one_part_register_does(app):
+    app.config["REGISTER_PDF_PART_ROWS"] = 30
+    with app.test_request_context():
+        one_part = footer(pdf_bytes(table(5)))
+        joined = footer(pdf_bytes(table(70)))
+    # Digits are as wide as each other, so "Page 1 of 1" and "Page 1 of 5" start in one place.
+    assert joined[0] in {f"Page 1 of {n}" for n in range(2, 10)}
+    assert joined[1:] == one_part[1:]
+
+
+# WeasyPrint's own ::marker rule keeps a list's markers out of the list's text-transform.
+LIST = (
+    '<!DOCTYPE html><html lang="en"><body><ol style="list-style-type: lower-alpha;'
+    ' text-transform: uppercase"><li>First</li></ol></body></html>'
+)
+
+
+def test_parts_are_laid_out_without_user_agent_styles_for_pseudo_elements_they_never_have():
+    from weasyprint import HTML
+
+    assert page_texts(HTML(string=LIST).write_pdf()) == ["FIRSTa. "]
+    assert page_texts(register_html()(string=LIST).write_pdf()) == ["FIRSTA. "]
 
 
 def test_laying_out_a_part_freezes_older_objects_only_while_it_runs():
