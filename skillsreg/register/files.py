@@ -22,6 +22,7 @@ from skillsreg.register.rules import (
     csvw_metadata,
     in_blocks,
     json_chunks,
+    pdf_column_widths,
 )
 
 # A file is built into memory up to this size, and into a temporary file on disk beyond it.
@@ -128,6 +129,7 @@ def _pdf_part_html(
         first_part=first == 0,
         first_row=first,
         total_rows=len(table.rows),
+        widths=pdf_column_widths(table.columns),
         **_document_meta(table),
     )
     if first == 0:
