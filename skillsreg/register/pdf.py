@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
+from html import escape
 from itertools import accumulate
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,12 @@ if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
 STYLESHEET = ROOT / "templates" / "pdf" / "register.css"
 STAMP_STYLESHEET = ROOT / "templates" / "pdf" / "register-page-number.css"
 DEFAULT_PART_ROWS = 500
-NO_PAGE_NUMBER = "@page { @bottom-right { content: none; } }"
+# A part of a long register is laid out without margin boxes (a fifth of a page's CPU): its
+# running header and page number are stamped on afterwards.
+NO_MARGIN_BOXES = (
+    "@page { @top-left { content: none; } @top-right { content: none; }"
+    " @bottom-right { content: none; } }"
+)
 # WeasyPrint's user-agent rules for these pseudo-elements match every element, so each element
 # of a part had six more styles worked out: the register has no lists, footnotes or notes.
 UNUSED_PSEUDO_ELEMENTS = re.compile(
@@ -140,19 +146,25 @@ def stamp_stylesheet() -> CSS:
     return CSS(string=path.read_text(encoding="utf-8"), base_url=path.as_uri())
 
 
-def render_stamps(first: int, count: int, total: int) -> bytes:
-    """`count` pages of the register's size showing only "Page n of `total`", n running from
-    `first`, where a one-part register's footer says it (register-page-number.css)."""
+def render_stamps(first: int, count: int, total: int, header: tuple[str, str]) -> bytes:
+    """`count` pages of the register's size showing only the running header (`header`, left and
+    right; not on the document's first page) and "Page n of `total`", n running from `first`,
+    where a one-part register's margin boxes show them (register-page-number.css)."""
+    left, right = (escape(text) for text in header)
     html = '<!DOCTYPE html><html lang="en-GB"><body>'
-    html += "".join(f"<p>Page {n} of {total}</p>" for n in range(first, first + count))
+    for n in range(first, first + count):
+        head = "" if n == 1 else f"<p>{left}</p><p>{right}</p>"
+        html += f'<section><div class="head">{head}</div>'
+        html += f'<p class="number">Page {n} of {total}</p></section>'
     content, pages = _render(html + "</body></html>", [stamp_stylesheet()])
     if pages != count:
         raise RuntimeError(f"{pages} page numbers laid out for {count} pages")
     return content
 
 
-def stamp_part(content: bytes, first: int, total: int) -> bytes:
-    """A part laid out without page numbers, each page stamped "Page n of `total`" from `first`.
+def stamp_part(content: bytes, first: int, total: int, header: tuple[str, str]) -> bytes:
+    """A part laid out without margin boxes, each page stamped with the running header and
+    "Page n of `total`" from `first`.
 
     Each stamp becomes a form XObject drawn after the page's own content, which is left as it
     is: merging the pages would decode, rewrite and compress every page's content again.
@@ -161,7 +173,7 @@ def stamp_part(content: bytes, first: int, total: int) -> bytes:
     from pypdf.generic import ArrayObject, NameObject
 
     part = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
-    stamps = PdfReader(io.BytesIO(render_stamps(first, len(part.pages), total)))
+    stamps = PdfReader(io.BytesIO(render_stamps(first, len(part.pages), total, header)))
     # The page's content may leave its coordinates changed: draw the stamp in the page's own.
     before = part._add_object(_stream(b"q\n"))
     after = part._add_object(_stream(f"\nQ q {STAMP_NAME} Do Q\n".encode()))
@@ -270,11 +282,14 @@ def join_parts(
     count: int,
     processes: int,
     metadata: dict[str, str],
+    header: tuple[str, str],
     on_part: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """Lay out `count` parts (HTML and extra styles each), number every page and join them.
+    """Lay out `count` parts (HTML and extra styles each), stamp every page with the running
+    `header` and its number and join them.
 
-    A single part keeps WeasyPrint's own "Page n of N" footer and is returned as it is. The
+    A single part keeps WeasyPrint's own header and "Page n of N" footer and is returned as it
+    is. The
     stamping and the joining are done in the pool's processes too: pypdf's pages take memory.
     """
     if count == 1:
@@ -286,7 +301,7 @@ def join_parts(
     ahead = 2 * processes
     with _pool(processes) as pool:
         laid_out: list[tuple[bytes, int]] = []
-        calls = ((html, (*css, NO_PAGE_NUMBER)) for html, css in parts)
+        calls = ((html, (*css, NO_MARGIN_BOXES)) for html, css in parts)
         for done, result in enumerate(_in_order(pool, render_part, calls, ahead=ahead), start=1):
             laid_out.append(result)
             if on_part is not None:
@@ -294,7 +309,8 @@ def join_parts(
         ends = list(accumulate(pages for _, pages in laid_out))  # each part's last page
         total, firsts = ends[-1], [1, *(end + 1 for end in ends[:-1])]
         stamping = (
-            (content, first, total) for (content, _), first in zip(laid_out, firsts, strict=True)
+            (content, first, total, header)
+            for (content, _), first in zip(laid_out, firsts, strict=True)
         )
         stamped = list(_in_order(pool, stamp_part, stamping, ahead=ahead))
         del laid_out
