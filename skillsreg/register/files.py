@@ -22,8 +22,11 @@ from skillsreg.register.rules import (
     csvw_metadata,
     in_blocks,
     json_chunks,
+    pdf_column_widths,
 )
 
+# The left of a long PDF's running header (a one-part PDF's comes from pdf/register.css).
+RUNNING_HEADER = "Register of web professionals"
 # A file is built into memory up to this size, and into a temporary file on disk beyond it.
 SPOOL_IN_MEMORY = 1024 * 1024
 
@@ -113,6 +116,7 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
         count=count,
         processes=pdf.processes_to_use(current_app.config.get("REGISTER_PDF_PROCESSES")),
         metadata={"title": meta["title"], "author": meta["author"]},
+        header=(RUNNING_HEADER, f"Published {table.date}"),
         on_part=on_part,
     )
 
@@ -120,27 +124,18 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
 def _pdf_part_html(
     table: RegisterTable, rows: list[dict[str, str]], *, first: int
 ) -> tuple[str, tuple[str, ...]]:
-    """The HTML of one part of the PDF (its first row is the register's `first`), and the
-    styles that carry the running header onto it."""
+    """The HTML of one part of the PDF (its first row is the register's `first`), and no
+    styles of its own."""
     html = render_template(
         "pdf/register.html",
         table=dataclasses.replace(table, rows=rows),
         first_part=first == 0,
         first_row=first,
         total_rows=len(table.rows),
+        widths=pdf_column_widths(table.columns),
         **_document_meta(table),
     )
-    if first == 0:
-        return html, ()
-    published = f"Published {table.date}".replace('"', "")
-    # The masthead that names the running header is in the first part: a later part names it
-    # on every page, its first page too (register.css leaves a document's first page bare).
-    running = (
-        '{ @top-left { content: "Register of web professionals"; }'
-        f' @top-right {{ content: "{published}"; }} }}'
-    )
-    header = f"@page {running} @page :first {running}"
-    return html, (header,)
+    return html, ()
 
 
 def _document_meta(table: RegisterTable) -> dict[str, str]:

@@ -66,6 +66,20 @@ INITIAL_WORDING = {
 
 TOP_SKILLS_COUNT = 3
 
+# How wide each column of the register's PDF is against the others: a sector or a region fits
+# on one line ("Third sector (charity, voluntary or community)", "Yorkshire and The Humber" in
+# a four-column register), and a wrapped cell costs a line box and the register pages.
+PDF_COLUMN_WEIGHTS = {
+    ConsentField.NAME: 3.0,
+    ConsentField.ORGANISATION: 3.0,
+    ConsentField.JOB_TITLE: 3.0,
+    ConsentField.ROLES: 3.0,
+    ConsentField.SECTOR: 3.4,
+    ConsentField.REGION: 2.0,
+    ConsentField.TOP_SKILLS: 5.0,
+    ConsentField.COMMITMENTS: 5.0,
+}
+
 
 class Population(enum.Enum):
     """Whom a register is built from."""
@@ -129,6 +143,12 @@ def row_for(person: Person, columns: Sequence[ConsentField]) -> dict[str, str]:
     """One person's row: a cell for every column, empty where they did not agree."""
     values = published_values(person)
     return {name.value: values.get(name, "") for name in columns}
+
+
+def pdf_column_widths(columns: Sequence[ConsentField]) -> list[float]:
+    """Each column's share of the PDF table's width, in per cent (PDF_COLUMN_WEIGHTS)."""
+    total = sum(PDF_COLUMN_WEIGHTS[name] for name in columns)
+    return [round(100 * PDF_COLUMN_WEIGHTS[name] / total, 2) for name in columns]
 
 
 def top_skills_summary(ratings: Iterable[tuple[str, int | None]]) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pypdf import PdfReader
 
 from skillsreg.register.files import RegisterTable, pdf_bytes
-from skillsreg.register.pdf import render_part
+from skillsreg.register.pdf import register_html, render_part
 from skillsreg.register.rules import ConsentField
 
 PUBLISHED = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -75,6 +75,49 @@ def test_a_short_register_is_one_part_numbered_page_n_of_m(app):
     with app.test_request_context():
         texts = page_texts(pdf_bytes(table(5)))
     assert "Page 1 of 1" in texts[0]
+
+
+def margins(pdf: bytes, page: int) -> list[tuple[str, float, float, float]]:
+    """Where a page's running header (its left text) and "Page n of N" start, and their size."""
+    found = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.startswith(("Page", "Register of")):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), round(x, 2), round(y, 2), round(size, 2)))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return sorted(found)
+
+
+def test_a_joined_register_has_its_header_and_numbers_where_a_one_part_register_does(app):
+    with app.test_request_context():
+        one_part = pdf_bytes(table(40))
+        app.config["REGISTER_PDF_PART_ROWS"] = 30
+        joined = pdf_bytes(table(70))
+    assert len(page_texts(one_part)) == 2
+    assert 2 < len(page_texts(joined)) < 10  # digits are as wide as each other: "of 2", "of 5"
+    [(number, *where)] = [text for text in margins(joined, 0) if text[0].startswith("Page")]
+    assert number == f"Page 1 of {len(page_texts(joined))}"  # and no header on the first page
+    assert [tuple(where)] == [text[1:] for text in margins(one_part, 0) if text[0] == "Page 1 of 2"]
+    # The header's left text and the page number start where they do in a one-part register.
+    assert [text[1:] for text in margins(joined, 1)] == [text[1:] for text in margins(one_part, 1)]
+    assert [text[0][:12] for text in margins(joined, 1)] == ["Page 2 of 5", "Register of "]
+
+
+# WeasyPrint's own ::marker rule keeps a list's markers out of the list's text-transform.
+LIST = (
+    '<!DOCTYPE html><html lang="en"><body><ol style="list-style-type: lower-alpha;'
+    ' text-transform: uppercase"><li>First</li></ol></body></html>'
+)
+
+
+def test_parts_are_laid_out_without_user_agent_styles_for_pseudo_elements_they_never_have():
+    from weasyprint import HTML
+
+    assert page_texts(HTML(string=LIST).write_pdf()) == ["FIRSTa. "]
+    assert page_texts(register_html()(string=LIST).write_pdf()) == ["FIRSTA. "]
 
 
 def test_laying_out_a_part_freezes_older_objects_only_while_it_runs():

@@ -17,6 +17,7 @@ from skillsreg.register.rules import (
     in_blocks,
     is_listed,
     json_chunks,
+    pdf_column_widths,
     published_values,
     row_for,
     top_skills_summary,
@@ -96,3 +97,16 @@ def test_small_pieces_are_sent_in_blocks_without_losing_any():
     blocks = list(in_blocks(pieces, size=1000))
     assert len(blocks) == 10
     assert b"".join(blocks).decode("utf-8") == "é" * 10_000
+
+
+def test_the_pdf_columns_share_the_whole_width_sector_and_region_by_their_longest_values():
+    columns = [
+        ConsentField.NAME,
+        ConsentField.ORGANISATION,
+        ConsentField.SECTOR,
+        ConsentField.REGION,
+    ]
+    widths = pdf_column_widths(columns)
+    assert abs(sum(widths) - 100) < 0.05
+    assert widths[2] > widths[0] == widths[1] > widths[3]
+    assert pdf_column_widths([ConsentField.REGION]) == [100.0]
