@@ -254,7 +254,7 @@ def prepare_database(env: dict[str, str]) -> None:
 def healthy(url: str) -> bool:
     """Whether /healthz answers 200; the request waits in the socket's queue while workers boot."""
     try:
-        with urlopen(f"{url}/healthz", timeout=60) as response:  # noqa: S310 - our own http URL
+        with urlopen(f"{url}/healthz", timeout=180) as response:  # noqa: S310 - our own http URL
             return response.status == 200
     except OSError:
         return False
