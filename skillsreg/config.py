@@ -114,6 +114,7 @@ class Config:
     JOBS_MAX_ATTEMPTS = _env_int("JOBS_MAX_ATTEMPTS", 5)
     JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 10)  # seconds; doubled after each failure
     JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+    JOBS_PAGE_REFRESH_SECONDS = _env_int("JOBS_PAGE_REFRESH_SECONDS", 3)  # a running job's page
     FRAMEWORK_IMPORT_QUEUE_KB = _env_int("FRAMEWORK_IMPORT_QUEUE_KB", 256)
     # Community insight: smallest group a count may describe (never under 5), and the
     # differential privacy budget of each public release and of all releases together.

@@ -31,7 +31,7 @@ from tests.conftest import (
     worker_database_url,
     xdist_worker,
 )
-from tests.e2e.helpers import ROOT, PageAudit, audit
+from tests.e2e.helpers import ROOT, PageAudit, audit, axe_in_every_document
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -139,6 +139,8 @@ def server_environment(database_url: str, *, base_url: str, mail_port: int) -> d
         # Each worker keeps its own page cache (no Redis here): check the frameworks' state on
         # every request, so a page is never a second behind what the journey just changed.
         PAGE_CACHE_CHECK_SECONDS="0",
+        # A journey waiting on a job sees it end within a second, not three.
+        JOBS_PAGE_REFRESH_SECONDS="1",
     )
     return env
 
@@ -165,14 +167,7 @@ def live_server(
     env = server_environment(e2e_database_url, base_url=url, mail_port=controller.port)
     log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     with listener, log_path.open("wb") as log:
-        flask("db", "upgrade", env=env)
-        flask(
-            "users", "create-admin", ADMIN_EMAIL,
-            "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD,
-            env=env,
-        )  # fmt: skip
-        load_shipped_data(env)
-        flask("jobs", "purge", env=env)  # nothing left over from a killed run on the same Redis
+        prepare_database(env)
         worker = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "skillsreg.app", "jobs", "worker"],
             cwd=ROOT,
@@ -212,32 +207,54 @@ def live_server(
 
 
 SHIPPED_FRAMEWORKS = ("1.0.0.yaml", "1.1.0.yaml")
-LOAD_DEMO_WORKSHOPS = """
+# The operator's commands, run in one process: each `flask` process would build the app again.
+PREPARE_DATABASE = """
+import sys
 from skillsreg.app import create_app
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db
 from skillsreg.workshops.demo import load_demo_workshops
 
-with create_app().app_context():
+app = create_app()
+runner = app.test_cli_runner()
+
+
+def flask(*args):
+    result = runner.invoke(args=args)
+    if result.exit_code != 0:
+        sys.exit(f"flask {{' '.join(args)}} failed:\\n{{result.output}}{{result.exception!r}}")
+
+
+for args in {commands!r}:
+    flask(*args)
+with app.app_context():
     load_demo_workshops(utcnow())
     db.session.commit()
+flask("jobs", "purge")
 """
 
 
-def load_shipped_data(env: dict[str, str]) -> None:
-    """Import the shipped framework (1.0.0 published, 1.1.0 in consultation) and the demo
-    workshops, before the server starts, as an operator would."""
-    for name in SHIPPED_FRAMEWORKS:
-        flask("frameworks", "import", f"frameworks/web-professionals/{name}", env=env)
-    command = [sys.executable, "-c", LOAD_DEMO_WORKSHOPS]
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate, create the administrator, import the shipped framework (1.0.0 published, 1.1.0
+    in consultation) and the demo workshops and empty the queue (nothing left over from a killed
+    run on the same Redis), before the server starts, as an operator would."""
+    commands = [
+        ["db", "upgrade"],
+        ["users", "create-admin", ADMIN_EMAIL, "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD],
+        *(
+            ["frameworks", "import", f"frameworks/web-professionals/{name}"]
+            for name in SHIPPED_FRAMEWORKS
+        ),
+    ]
+    command = [sys.executable, "-c", PREPARE_DATABASE.format(commands=commands)]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"demo workshops failed:\n{result.stdout}{result.stderr}"
+    assert result.returncode == 0, f"preparing the database failed:\n{result.stdout}{result.stderr}"
 
 
 def healthy(url: str) -> bool:
     """Whether /healthz answers 200; the request waits in the socket's queue while workers boot."""
     try:
-        with urlopen(f"{url}/healthz", timeout=60) as response:  # noqa: S310 - our own http URL
+        with urlopen(f"{url}/healthz", timeout=180) as response:  # noqa: S310 - our own http URL
             return response.status == 200
     except OSError:
         return False
@@ -271,8 +288,11 @@ def new_page(
     def open_page(**options: Any) -> Page:
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
+        scripts = options.get("java_script_enabled", True)
+        if scripts:
+            axe_in_every_document(context)
         page = context.new_page()
-        opened.append((page, audit(page, scripts=options.get("java_script_enabled", True))))
+        opened.append((page, audit(page, scripts=scripts)))
         return page
 
     yield open_page

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +22,12 @@ SCREENSHOTS = ROOT / "test-results" / "screenshots"
 RESET_LINK = re.compile(r"https?://\S+/reset-password/\S+")
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm-email/\S+")
 
-# The rules axe reports, only violations: passes and inapplicable rules are large and unused.
+# The rules axe reports, only violations: passes and inapplicable rules are large and unused,
+# and with resultTypes axe stops collecting them after the first node (a third less time).
 _RUN_AXE = """async tags => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const results = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+  });
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => n.target.flat().join(' ')),
@@ -96,6 +99,16 @@ def audit(page: Page, *, scripts: bool = True) -> PageAudit:
 @cache
 def axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def axe_in_every_document(context: BrowserContext) -> None:
+    """Have Chromium run axe-core in each document the context loads, before the page's own
+    scripts (and outside its CSP), rather than sending it over again for each check.
+
+    Only with JavaScript on: without it, `check_accessibility` sends axe over itself after
+    replacing the timers it waits on.
+    """
+    context.add_init_script(path=AXE_SCRIPT)
 
 
 def check_accessibility(page: Page) -> None:

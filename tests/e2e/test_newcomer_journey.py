@@ -86,8 +86,9 @@ def self_assess(page: Page) -> None:
 
 def download_pdf(page: Page) -> None:
     # The first PDF a worker renders also loads WeasyPrint: give it time on a busy machine.
+    # The click waits for the download's response too.
     with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("button", name="Download PDF").click()
+        page.get_by_role("button", name="Download PDF").click(timeout=60_000)
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
 
 

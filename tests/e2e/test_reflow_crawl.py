@@ -22,7 +22,14 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import LiveServer, server_environment
-from tests.e2e.helpers import ROOT, SCREENSHOTS, audit, check_accessibility, sign_in
+from tests.e2e.helpers import (
+    ROOT,
+    SCREENSHOTS,
+    audit,
+    axe_in_every_document,
+    check_accessibility,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -180,8 +187,11 @@ def crawl_at(browser: Browser, server: LiveServer, actor: str, **options: object
     """Crawl as `actor`, checking each page with axe; return the pages wider than the screen."""
     context = browser.new_context(base_url=server.url, **options)  # type: ignore[arg-type]
     context.set_default_timeout(15_000)
+    scripts = bool(options.get("java_script_enabled", True))
+    if scripts:
+        axe_in_every_document(context)
     page = context.new_page()
-    page_audit = audit(page, scripts=bool(options.get("java_script_enabled", True)))
+    page_audit = audit(page, scripts=scripts)
     width = options["viewport"]["width"]  # type: ignore[index]
     too_wide: list[str] = []
     visited: list[str] = []

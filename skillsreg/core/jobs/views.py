@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -28,7 +29,6 @@ from skillsreg.core.jobs.queue import title_of
 from skillsreg.extensions import db
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-REFRESH_SECONDS = 3
 
 
 def _framework_version(subject_id: str) -> dict[str, Any]:
@@ -94,6 +94,7 @@ def show_job(job_id: int):
     # The HTTP Refresh header reloads the page without JavaScript (a <meta> refresh would fail
     # WCAG 2.2.1 as axe checks it); the person can turn it off with the link the page shows.
     refreshing = not job.is_finished and request.args.get("refresh") != "off"
+    refresh_seconds = int(current_app.config["JOBS_PAGE_REFRESH_SECONDS"])
     response = make_response(
         render_template(
             "jobs/show_job.html",
@@ -102,12 +103,12 @@ def show_job(job_id: int):
             link=subject_link(job),
             form=RetryJobForm(),
             refreshing=refreshing,
-            refresh_seconds=REFRESH_SECONDS,
+            refresh_seconds=refresh_seconds,
             title=title_of(job),
         )
     )
     if refreshing:
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
+        response.headers["Refresh"] = str(refresh_seconds)
     return response
 
 
