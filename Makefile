@@ -28,6 +28,8 @@ test: install-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@# Bytecode once, for the many processes the tests start (even under PYTHONDONTWRITEBYTECODE).
+	$(BIN)/python -m compileall -q skillsreg tests migrations
 	env -u TEST_DATABASE_URL $(PYTEST) -m "not e2e"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -45,7 +47,10 @@ test-future: install-dev assets
 	@echo "== the suite with the clock moved $(YEARS) years ahead"
 	env -u TEST_DATABASE_URL TEST_CLOCK_YEARS_AHEAD=$(YEARS) $(PYTEST) -p no:cacheprovider -m "not e2e"
 
-# Browser tests (tests/e2e) in Debian's Chromium against gunicorn, on SQLite then PostgreSQL.
+# Browser tests (tests/e2e) in Debian's Chromium against gunicorn, once: on PostgreSQL (a sibling
+# of TEST_DATABASE_URL) when it is set, as in CI and production, otherwise on SQLite. The
+# non-browser suite is what runs on both databases; `env -u TEST_DATABASE_URL make e2e` runs the
+# browser tests on SQLite when TEST_DATABASE_URL is set.
 # Without the browser they are skipped with a plain message, except under CI, where it fails.
 # Each xdist worker runs its own server and takes whole files (--dist loadfile).
 e2e: install-dev assets
@@ -59,12 +64,12 @@ e2e: install-dev assets
 			exit 1;; \
 		esac; \
 	fi; \
-	echo "== browser tests on SQLite"; \
-	env -u TEST_DATABASE_URL $(PYTEST) --dist loadfile -m e2e tests/e2e || exit 1; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== browser tests on PostgreSQL (a sibling database of $$TEST_DATABASE_URL)"; \
-		$(PYTEST) --dist loadfile -m e2e tests/e2e; \
-	fi
+	else \
+		echo "== browser tests on SQLite"; \
+	fi; \
+	$(PYTEST) --dist loadfile -m e2e tests/e2e
 
 install: $(VENV)/.installed node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed

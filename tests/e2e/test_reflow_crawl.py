@@ -31,14 +31,7 @@ from tests.e2e.helpers import (
     sign_in,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    # Layout does not depend on the database: the crawl runs once, in the SQLite pass of
-    # `make e2e`, which keeps the browser tests inside CI's time.
-    pytest.mark.skipif(
-        bool(os.environ.get("TEST_DATABASE_URL")), reason="crawled once, in the SQLite pass"
-    ),
-]
+pytestmark = pytest.mark.e2e
 
 MEMBER_EMAIL = "crawl.member@example.gov.uk"
 ORGANISER_EMAIL = "crawl.organiser@example.gov.uk"
