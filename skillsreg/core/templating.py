@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import MutableMapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
+from flask.templating import Environment as FlaskEnvironment
 from flask_login import current_user
+
+
+class TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals over the environment's, whose keys are a plain set.
+
+    Jinja compares the importing template's global names with the imported one's
+    (`ctx.globals_keys - template.globals.keys()`) on every `{% from ... import %}`, and the
+    GOV.UK macros import each other on every call: with ChainMap's keys view each comparison
+    looked every name up in both maps in Python, about a tenth of a page's CPU.
+    """
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        """The names in any of the maps, now (a copy: later changes are not seen in it)."""
+        return set().union(*self.maps)
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, with globals that are quick to compare."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """Any template's own globals over the environment's, as Jinja's own method does."""
+        return TemplateGlobals({} if d is None else d, self.globals)
+
 
 # (label, endpoint, blueprints whose pages mark the item current)
 NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [

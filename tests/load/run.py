@@ -110,7 +110,7 @@ def create_members() -> None:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    """gunicorn with LOAD_WORKERS workers in production mode, over plain HTTP on localhost."""
+    """gunicorn as deployed, with LOAD_WORKERS workers, over plain HTTP on localhost."""
     env = {
         **os.environ,
         "SKILLSREG_ENV": "production",
@@ -123,7 +123,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     log = (LOAD_DIR / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [
-            *(str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
+            *(str(BIN / "gunicorn"), "--config", "gunicorn_conf.py"),  # as deployed: preloaded
+            *("--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
             *("--timeout", "60", "--graceful-timeout", "5", "--no-control-socket", "wsgi:app"),
         ],
         cwd=ROOT,
