@@ -14,6 +14,7 @@ from werkzeug.routing import Map
 
 from skillsreg.config import ROOT, load_config
 from skillsreg.core.lazy import LazyCommand
+from skillsreg.core.templating import Environment
 
 
 class App(Flask):
@@ -23,6 +24,7 @@ class App(Flask):
     `url_map`), before `flask shell` and before any of the project's commands is loaded.
     """
 
+    jinja_environment = Environment
     _pending_setup: Callable[[Flask], None] | None = None
     _setup_thread: int | None = None
 
@@ -99,6 +101,35 @@ def finish_setup(app: Flask) -> None:
     register_queue(app)
     register_cpu_timing(app)
     register_proxy(app)  # outermost: the page cache sees the client's scheme and host
+
+
+def warm_up(app: Flask) -> None:
+    """Do once, before a preloading server forks its workers, what each would do at first use.
+
+    Compiles every template, configures the ORM mappers and builds the structure of the
+    published framework versions (skipped, with a warning, if the database cannot be read).
+    Then it closes every database connection it opened: a forked worker must never share one.
+    """
+    import logging
+
+    from sqlalchemy import orm
+
+    from skillsreg.extensions import db
+    from skillsreg.frameworks.structure import keep_published
+
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    orm.configure_mappers()
+    with app.app_context():
+        try:
+            keep_published()
+        except Exception:  # the workers will build them on first use instead
+            logging.getLogger(__name__).warning(
+                "Could not read the published versions", exc_info=True
+            )
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def register_proxy(app: Flask) -> None:

@@ -1,22 +1,32 @@
-"""Parts of the answer page rendered once per process: a skill's level radios and evidence box.
+"""Parts of the self-assessment pages rendered once per process: a skill's level radios and
+evidence box on the answer page, and the role level radios of the start and carry-forward pages.
 
 The radios of a skill (one per descriptor, each with its text as a hint) were most of the
 answer page's CPU. Without an error message they depend only on the version's content and on
 which level is checked, and the evidence box only on its field and the text in it, so both are
 kept with the version's structure (frameworks.structure, whose published content never changes)
-and forgotten with it. A field with an error message is always rendered afresh.
+and forgotten with it. The role level radios (every role and level, with what each role does)
+were four fifths of the start page's; they depend on the version, the member's kinds of web work
+and the level checked. A field with an error message is always rendered afresh.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from markupsafe import Markup
 
-from skillsreg.frameworks.structure import SkillItem, VersionStructure
+from skillsreg.frameworks.models import FrameworkVersion
+from skillsreg.frameworks.structure import (
+    SkillItem,
+    VersionStructure,
+    is_cacheable,
+    version_structure,
+)
 
 RADIOS = "govuk_frontend_jinja/components/radios/macro.html"
 TEXTAREA = "govuk_frontend_jinja/components/textarea/macro.html"
@@ -122,3 +132,34 @@ def skill_radios(structure: VersionStructure, skill: SkillItem, field: Any) -> M
         ("radios", skill.code, field.name, field.id, checked),
         lambda: radios(radios_params(skill, field, structure.level_names, checked=checked)),
     )
+
+
+def kept_role_choice(
+    version: FrameworkVersion,
+    field: Any,
+    web_groups: Iterable[str],
+    *,
+    caller: Callable[[], Markup],
+) -> Markup:
+    """`{% call kept_role_choice(...) %}` around the role level radios: kept per version once made.
+
+    Only for a public version and a field without an error whose value is blank or one of its
+    choices (so what a visitor posts never fills the cache); the key holds everything the radios
+    show: the framework's address and version number, the field, the member's kinds of web work,
+    the level checked and the site's prefix.
+    """
+    choices = {str(value) for value, _label in field.choices or ()}
+    if field.errors or not is_cacheable(version) or (field.data and field.data not in choices):
+        return caller()
+    key = (
+        "role-choice",
+        version.framework.slug,
+        version.number,
+        field.name,
+        field.id,
+        field.data or None,
+        tuple(web_groups or ()),
+        request.script_root,
+    )
+    made: Markup = _kept_or_made(version_structure(version), key, caller)
+    return made

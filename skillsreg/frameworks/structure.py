@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from skillsreg.frameworks.models import FrameworkVersion, Role
+import sqlalchemy as sa
+
+from skillsreg.extensions import db
+from skillsreg.frameworks.models import FrameworkVersion, Role, VersionStatus
 from skillsreg.frameworks.store import load_version
 
 # Versions kept per process. A member works against the latest published version; older ones
@@ -161,6 +164,19 @@ def version_structure(version: FrameworkVersion) -> VersionStructure:
         while len(_cache) > CACHED_VERSIONS:
             _cache.popitem(last=False)
     return built
+
+
+def keep_published() -> int:
+    """Build and keep the structure of each published version (the newest first); say how many."""
+    versions = db.session.scalars(
+        sa.select(FrameworkVersion)
+        .where(FrameworkVersion.status == VersionStatus.PUBLISHED)
+        .order_by(FrameworkVersion.published_at.desc(), FrameworkVersion.id.desc())
+        .limit(CACHED_VERSIONS)
+    ).all()
+    for version in reversed(versions):  # the newest kept last: the last to be dropped
+        version_structure(version)
+    return len(versions)
 
 
 def cached_keys() -> list[tuple[int, str]]:

@@ -11,9 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from skillsreg.accounts.models import User
+from skillsreg.app import warm_up
 from skillsreg.config import ConfigError, ProductionConfig, load_config
 from skillsreg.core.demo import DEMO_ACCOUNTS
 from skillsreg.extensions import db as _db
+from skillsreg.frameworks import structure
+from tests.assessments.test_services import import_version
 from tests.pages import check_page
 
 
@@ -298,3 +301,17 @@ def test_the_503_page_needs_nothing_from_the_lost_database(
     # Reading the (expired) signed-in user again would need the database: shown as signed out.
     page = check_page(client.get("/privacy"), status=503, title="Sorry, the service is unavailable")
     assert page.find("a", href="/account") is None
+
+
+def test_warming_up_compiles_the_templates_and_keeps_the_published_versions(app, db):
+    version = import_version("1.0.0")  # imported published
+    structure.clear_cache()
+    app.jinja_env.cache.clear()
+
+    warm_up(app)
+
+    names = app.jinja_env.list_templates()
+    assert len(app.jinja_env.cache) == len(names)
+    assert (version.id, version.content_hash) in structure.cached_keys()
+    assert _db.engine.pool.checkedin() == 0  # nothing a forked worker could share
+    structure.clear_cache()

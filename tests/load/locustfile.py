@@ -7,6 +7,7 @@ database. Started by `make load`; see tests/load/run.py for the settings.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -18,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -52,16 +52,27 @@ def check_errors(response: Any = None, exception: Any = None, **_: Any) -> None:
     record({"kind": "503", "govuk_page": good})
 
 
-def _soup(response: Any) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
-
-
-# Found with a regex, not by parsing the page: on one machine the load generator's own CPU
-# competes with the server's, and a parse of each page cost more than the request.
+# Found with regular expressions, not by parsing the page: on one machine the load generator's
+# own CPU competes with the server's, and a parse of each page cost more than the request.
 CSRF_TOKEN = re.compile(
     r'name="csrf_token"[^>]*?value="([^"]*)"|value="([^"]*)"[^>]*?name="csrf_token"'
 )
 EVIDENCE = re.compile(r'<textarea[^>]*name="evidence_([^"]+)"')
+FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>")
+NAME = re.compile(r'\bname="([^"]*)"')
+VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+
+def _fields(page: Any) -> list[tuple[str, str, str]]:
+    """Each form field of a page as (tag, name, value), in the page's order."""
+    fields = []
+    for tag, attributes in FIELD.findall(page.text):
+        name, value = NAME.search(attributes), VALUE.search(attributes)
+        if name:
+            fields.append(
+                (tag, html.unescape(name.group(1)), html.unescape(value.group(1) if value else ""))
+            )
+    return fields
 
 
 def _token(page: Any) -> str:
@@ -103,8 +114,7 @@ class Member(FastHttpUser):
         page = self.client.get(url, name="/assessments/new/[slug]")
         if page.status_code != 200:
             return False
-        soup = _soup(page)
-        options = [o["value"] for o in soup.select("input[name=role_level]") if o["value"]]
+        options = [v for t, n, v in _fields(page) if t == "input" and n == "role_level" and v]
         data = {"role_level": options[0], "csrf_token": _token(page)}
         response = self.client.post(
             url, data=data, allow_redirects=False, name="/assessments/new/[slug]"
@@ -169,9 +179,9 @@ class Member(FastHttpUser):
             "years_managing": "3",
             "access_needs": "",
         }
-        if not self._post_form("/workshops/interest/about-you", lambda _soup: answers):
+        if not self._post_form("/workshops/interest/about-you", lambda _page: answers):
             return
-        acknowledged = self._post_form("/workshops/interest/check", lambda _soup: {})
+        acknowledged = self._post_form("/workshops/interest/check", lambda _page: {})
         record({"kind": "interest", "email": self.email, "acknowledged": acknowledged})
         self.interest_sent = acknowledged
 
@@ -188,7 +198,7 @@ class Member(FastHttpUser):
         page = self._get(url)
         if page is None:
             return False
-        data = {"csrf_token": _token(page), **fill(_soup(page))}
+        data = {"csrf_token": _token(page), **fill(page)}
         response = self.client.post(url, data=data, allow_redirects=False)
         return self._acknowledged(response, url)
 
@@ -203,15 +213,15 @@ class Member(FastHttpUser):
         return True
 
     @staticmethod
-    def _choose_first_workshop(soup: BeautifulSoup) -> dict[str, str]:
-        boxes = soup.select("input[name=workshop_ids]")
-        return {"workshop_ids": boxes[0]["value"]} if boxes else {}
+    def _choose_first_workshop(page: Any) -> dict[str, str]:
+        boxes = [v for t, n, v in _fields(page) if t == "input" and n == "workshop_ids"]
+        return {"workshop_ids": boxes[0]} if boxes else {}
 
     @staticmethod
-    def _rank(soup: BeautifulSoup) -> dict[str, str]:
-        data = {}
-        for field in soup.select("[name^=rank_]"):
-            data[field["name"]] = "1"
-        for field in soup.select("input[name^=available_]"):
-            data.setdefault(field["name"], "yes")
+    def _rank(page: Any) -> dict[str, str]:
+        fields = _fields(page)
+        data = {name: "1" for _, name, _ in fields if name.startswith("rank_")}
+        for tag, name, _ in fields:
+            if tag == "input" and name.startswith("available_"):
+                data.setdefault(name, "yes")
         return data

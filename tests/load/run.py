@@ -11,6 +11,7 @@ outage is not that page, when the app does not recover, or when an acknowledged 
 from __future__ import annotations
 
 import os
+import resource
 import secrets
 import shlex
 import shutil
@@ -110,7 +111,7 @@ def create_members() -> None:
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:
-    """gunicorn with LOAD_WORKERS workers in production mode, over plain HTTP on localhost."""
+    """gunicorn as deployed, with LOAD_WORKERS workers, over plain HTTP on localhost."""
     env = {
         **os.environ,
         "SKILLSREG_ENV": "production",
@@ -123,7 +124,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     log = (LOAD_DIR / "gunicorn.log").open("wb")
     server = subprocess.Popen(
         [
-            *(str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
+            *(str(BIN / "gunicorn"), "--config", "gunicorn_conf.py"),  # as deployed: preloaded
+            *("--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"),
             *("--timeout", "60", "--graceful-timeout", "5", "--no-control-socket", "wsgi:app"),
         ],
         cwd=ROOT,
@@ -171,14 +173,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def run_locust(port: int) -> None:
+def run_locust(port: int) -> float:
+    """Run the members; return locust's own CPU seconds (it shares the machine with the server)."""
     command = [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py"))]
     command += ["--headless", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE)]
     command += ["--run-time", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}"]
     command += ["--csv", str(LOAD_DIR / "stats"), "--only-summary", "--loglevel", "WARNING"]
     command += ["--stop-timeout", "15"]  # let each member finish the request it is making
     env = {**os.environ, "LOAD_DIR": str(LOAD_DIR), "LOAD_PASSWORD": PASSWORD}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(command, cwd=ROOT, env=env, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def stored_answers() -> tuple[dict[tuple[int, str], tuple[str, str]], set[str]]:
@@ -219,17 +225,17 @@ def main() -> int:
     try:
         if outage:
             outage.start()
-        run_locust(port)
+        locust_cpu = run_locust(port)
         if outage:
             outage.join()
         recovered = health(port)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    return report(recovered, window)
+    return report(recovered, window, locust_cpu)
 
 
-def report(recovered: int, window: list[float]) -> int:
+def report(recovered: int, window: list[float], locust_cpu: float) -> int:
     entries = read_writes(LOAD_DIR)
     stored, emails = stored_answers()
     outcome = compare(entries, stored, emails)
@@ -239,6 +245,8 @@ def report(recovered: int, window: list[float]) -> int:
     signed_out = sum(1 for e in entries if e["kind"] == "signed_out")
     print(table(stats, outcome, unavailable=good_503, signed_out=signed_out))
     print(cpu_table(LOAD_DIR))
+    per_request = 1000 * locust_cpu / max(stats.requests, 1)
+    print(f"locust's own CPU: {locust_cpu:.1f} s, {per_request:.1f} ms per request")
     problems = [*outcome.lost]
     if server_errors(stats) != stats.statuses.get(503, 0) or (not OUTAGE and server_errors(stats)):
         problems.append(f"server errors: {dict(stats.statuses)}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from skillsreg.assessments.fragments import skill_evidence, skill_radios
+from skillsreg.assessments.fragments import kept_role_choice, skill_evidence, skill_radios
 from skillsreg.assessments.rules import split_roles
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -18,6 +18,7 @@ def role_choice_helpers() -> dict[str, Any]:
         "split_roles": split_roles,
         "skill_radios": skill_radios,
         "skill_evidence": skill_evidence,
+        "kept_role_choice": kept_role_choice,
     }
 
 
