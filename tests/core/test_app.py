@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -303,10 +304,26 @@ def test_the_503_page_needs_nothing_from_the_lost_database(
     assert page.find("a", href="/account") is None
 
 
-def test_warming_up_compiles_the_templates_and_keeps_the_published_versions(app, db):
+@pytest.fixture
+def replaced_pools(app):
+    """Engine pools a test replaces, closed once the `db` fixture has given its connection back.
+
+    Disposing of the engine (as warming up does) leaves the test's own connection to its old
+    pool, which would otherwise be dropped with that connection still open.
+    """
+    pools: list[Any] = []
+    yield pools
+    for pool in pools:
+        pool.dispose()
+
+
+def test_warming_up_compiles_the_templates_and_keeps_the_published_versions(
+    replaced_pools, app, db
+):
     version = import_version("1.0.0")  # imported published
     structure.clear_cache()
     app.jinja_env.cache.clear()
+    replaced_pools.append(_db.engine.pool)
 
     warm_up(app)
 
