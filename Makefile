@@ -10,6 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # pytest-xdist processes per test run (tests/conftest.py gives each its own database, queue and
 # servers); WORKERS=0 runs the tests in one process, as plain `pytest` does.
 WORKERS ?= 2
+E2E_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -n $(WORKERS)
 
 .PHONY: run test test-future lint format install install-dev assets migrate demo e2e bench audit load load-outage clean
@@ -52,7 +53,8 @@ test-future: install-dev assets
 # non-browser suite is what runs on both databases; `env -u TEST_DATABASE_URL make e2e` runs the
 # browser tests on SQLite when TEST_DATABASE_URL is set.
 # Without the browser they are skipped with a plain message, except under CI, where it fails.
-# Each xdist worker runs its own server and takes whole files (--dist loadfile).
+# Each of E2E_WORKERS xdist workers runs its own server and Chromium and takes one test at a time,
+# the longest first (tests/e2e/conftest.py), stealing queued tests from the other when idle.
 e2e: install-dev assets
 	@if [ ! -x $(CHROMIUM) ]; then \
 		case "$$CI" in \
@@ -69,7 +71,7 @@ e2e: install-dev assets
 	else \
 		echo "== browser tests on SQLite"; \
 	fi; \
-	$(PYTEST) --dist loadfile -m e2e tests/e2e
+	$(BIN)/pytest -q -n $(E2E_WORKERS) --dist worksteal -m e2e tests/e2e
 
 install: $(VENV)/.installed node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed

@@ -79,6 +79,17 @@ class LiveServer:
 
 
 _failed = pytest.StashKey[bool]()
+# The longest tests, queued first: each xdist worker runs its own server and takes tests one at
+# a time (--dist worksteal), so the short ones end the run on all workers together.
+LONGEST_FIRST = ("test_reflow_crawl.py", "test_development_journey.py", "test_review_journey.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(wrapper=True)

@@ -18,20 +18,24 @@ from tests.e2e.helpers import check_accessibility, expect_page, sign_in, visit
 pytestmark = pytest.mark.e2e
 
 LOAD_COMMUNITY = """
+from flask import current_app
 from skillsreg.app import create_app
 from skillsreg.core.db import utcnow
 from skillsreg.extensions import db
-from skillsreg.insight.demo import load_demo_community
+from skillsreg.insight.demo import load_demo_community, load_demo_release
+from skillsreg.insight.settings import budget
 
 with create_app().app_context():
     load_demo_community(utcnow(), count=150, seed=8)
+    load_demo_release(utcnow(), budget=budget(), url_base=current_app.config["BASE_URL"])
     db.session.commit()
 """
 
 
 @pytest.fixture(scope="module")
 def community(live_server: LiveServer, e2e_database_url: str, smtp_server: tuple[Any, Any]) -> None:
-    """A demonstration community in the server's database, loaded as an operator would."""
+    """A demonstration community and its first release in the server's database, loaded as an
+    operator would (`flask demo load`): each test may run on a worker of its own."""
     controller, _mailbox = smtp_server
     env = server_environment(e2e_database_url, base_url=live_server.url, mail_port=controller.port)
     result = subprocess.run(
