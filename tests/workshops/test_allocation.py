@@ -212,6 +212,28 @@ def test_an_unknown_workshop_in_a_choice_is_refused() -> None:
         allocate(make_round([Workshop("A", 1)], [person("p1", "Z")]), seed=0)
 
 
+@pytest.mark.parametrize(
+    ("applicants", "problem"),
+    [
+        ([person("p1", "A"), person("p1", "B")], "Applicant p1 appears more than once."),
+        ([person("p1", "A", "B", "A")], "Applicant p1 chose workshop A more than once."),
+        ([person("p1", "A"), person("p2", "B", "Z")], "chose workshop Z, which is not in this"),
+        (
+            [person("p1", "A"), Applicant("p2", "central", "org", choices=(Choice("B", 0),))],
+            "Applicant p2 has a choice ranked below 1.",
+        ),
+    ],
+)
+def test_each_problem_with_the_applicants_is_named(
+    applicants: list[Applicant], problem: str
+) -> None:
+    round_ = make_round([Workshop("A", 1), Workshop("B", 1)], applicants)
+    with pytest.raises(AllocationError) as refused:
+        allocate(round_, seed=0)
+    assert len(refused.value.problems) == 1
+    assert problem in refused.value.problems[0]
+
+
 def test_the_same_input_and_seed_give_exactly_the_same_allocation() -> None:
     round_ = make_round(
         [Workshop("A", 3), Workshop("B", 2)], [person(f"p{i}", "A", "B") for i in range(9)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
+from operator import attrgetter
 
 from skillsreg.workshops.allocation.model import AllocationError, Round
 from skillsreg.workshops.allocation.scoring import RoundView, organisation_limit, sector_limit
@@ -28,6 +30,20 @@ def _workshop_problems(round_: Round) -> list[str]:
         if workshop.min_per_target_role < 0:
             problems.append(f"Workshop {workshop.id} needs a non-negative minimum per role.")
     return problems
+
+
+def _applicants_are_sound(view: RoundView, workshop_ids: set[str]) -> bool:
+    """Tell at C speed whether _applicant_problems would find nothing (the usual case)."""
+    applicants = view.round.applicants
+    choices = list(chain.from_iterable(map(attrgetter("choices"), applicants)))
+    # With unique ids, the view holds one choice per person and workshop: as many as there are
+    # choices exactly when nobody chose a workshop twice.
+    return (
+        len(view.applicants) == len(applicants)
+        and len(view.choices) == len(choices)
+        and workshop_ids.issuperset(map(attrgetter("workshop_id"), choices))
+        and min(map(attrgetter("rank"), choices), default=1) >= 1
+    )
 
 
 def _applicant_problems(round_: Round, workshop_ids: set[str]) -> list[str]:
@@ -67,7 +83,9 @@ def validate_round(view: RoundView) -> None:
     """Raise AllocationError listing everything that makes the round impossible to read."""
     round_ = view.round
     problems = _workshop_problems(round_)
-    problems += _applicant_problems(round_, set(view.workshops))
+    workshop_ids = set(view.workshops)
+    if not _applicants_are_sound(view, workshop_ids):
+        problems += _applicant_problems(round_, workshop_ids)
     problems += _lock_reference_problems(round_, view)
     if round_.settings.max_places_per_person < 1:
         problems.append("Each person must be allowed at least one place.")

@@ -27,8 +27,9 @@ applying, nobody could be given a place), and a fixed number is predictable and 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from skillsreg.workshops.allocation.model import Applicant, Choice, Round, Weights, Workshop
 
@@ -96,6 +97,18 @@ def shortfall_penalty(weights: Weights) -> float:
     return round(weights.role_shortfall, 2)
 
 
+class _Memo(dict[Any, float]):
+    """Values of a function, each computed on first use: a lookup costs less than the call."""
+
+    def __init__(self, function: Callable[[Any], float]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> float:
+        value = self[key] = self.function(key)
+        return value
+
+
 @dataclass
 class RoundView:
     """Lookups over a round, and every choice's score, shared by all the allocation code."""
@@ -139,7 +152,9 @@ class RoundView:
             )
             for workshop in self.round.workshops
         }
-        preference: dict[int, float] = {}
+        preference = _Memo(lambda rank: preference_points(rank, weights))
+        # round(x, 2) is slow and a round's sums take few values: each is rounded once.
+        rounded = _Memo(lambda points: round(points, 2))
         choices: dict[tuple[str, str], Choice] = {}
         scores: dict[tuple[str, str], float] = {}
         candidates: list[tuple[str, str]] = []
@@ -154,9 +169,6 @@ class RoundView:
                 target = targets.get(choice.workshop_id)
                 if target is None:
                     continue
-                rank = choice.rank
-                if rank not in preference:
-                    preference[rank] = preference_points(rank, weights)
                 target_roles, skills, most = target
                 match = 0.0
                 if target_roles and not target_roles.isdisjoint(roles):
@@ -169,7 +181,7 @@ class RoundView:
                         if level > 0:
                             total += level if level < cap else cap
                     match += skill_match * total / most
-                scores[key] = round(preference[rank] + personal + match, 2)
+                scores[key] = rounded[preference[choice.rank] + personal + match]
                 if choice.available and not out and key not in out_of_workshop:
                     candidates.append(key)
         self.choices, self.scores, self.candidates = choices, scores, candidates
@@ -208,6 +220,8 @@ class RoundView:
         """Return the positive shortfalls against each workshop's minimum per target role."""
         counts: dict[tuple[str, str], int] = {}
         for applicant_id, workshop_ids in assignments.items():
+            if not workshop_ids:
+                continue  # most of a large round's applicants: no set of roles to build
             roles = set(self.applicants[applicant_id].roles)
             for workshop_id in workshop_ids:
                 for role in roles.intersection(self.workshops[workshop_id].target_roles):

@@ -242,7 +242,8 @@ def _highs(model: _Model) -> highspy.Highs:
     """Pass the model to HiGHS as one sparse row-wise matrix, without integrality."""
     rows = np.concatenate([np.zeros(0, np.int64), *model.row_index])
     cols = np.concatenate([np.zeros(0, np.int64), *model.col_index])
-    order = np.lexsort((cols, rows))
+    # The order of np.lexsort((cols, rows)), sorting one key: a tenth of the time.
+    order = np.argsort(rows * max(model.num_cols, 1) + cols, kind="stable")
     lp = highspy.HighsLp()
     lp.num_col_ = model.num_cols
     lp.num_row_ = model.num_rows
@@ -327,17 +328,22 @@ def _solve(model: _Model, settings: Settings) -> tuple[highspy.Highs, str, float
 def _assignments(model: _Model, highs: highspy.Highs) -> dict[str, tuple[str, ...]]:
     """Read the places from the solution, each person's in the order they ranked them."""
     values = np.asarray(highs.getSolution().col_value[: model.num_x])
-    places: dict[str, list[str]] = {key: [] for key in model.applicant_ids}
-    for col in np.nonzero(values > 0.5)[0].tolist():
-        places[model.applicant_ids[model.app[col]]].append(model.workshop_ids[model.ws[col]])
-    rank = model.view.rank
+    given = np.nonzero(values > 0.5)[0]
+    held: dict[str, list[str]] = {}
+    applicant_ids, workshop_ids = model.applicant_ids, model.workshop_ids
+    for a, w in zip(model.app[given].tolist(), model.ws[given].tolist(), strict=True):
+        held.setdefault(applicant_ids[a], []).append(workshop_ids[w])
+    # Everyone, in id order; most of a large round's applicants get no place.
+    places: dict[str, tuple[str, ...]] = dict.fromkeys(applicant_ids, ())
+    for key, where in held.items():
+        places[key] = _in_ranked_order(model.view, key, where)
+    return places
 
-    def in_ranked_order(key: str, held: list[str]) -> tuple[str, ...]:
-        if len(held) < 2:
-            return tuple(held)
-        return tuple(sorted(held, key=lambda where: (rank(key, where), where)))
 
-    return {key: in_ranked_order(key, held) for key, held in places.items()}
+def _in_ranked_order(view: RoundView, key: str, held: list[str]) -> tuple[str, ...]:
+    if len(held) < 2:
+        return tuple(held)
+    return tuple(sorted(held, key=lambda where: (view.rank(key, where), where)))
 
 
 def allocate(round: Round, *, seed: int, explain: bool = True) -> AllocationResult:

@@ -93,6 +93,7 @@ def solve_document(
     if seed is None:
         seed = secrets.randbelow(SEED_LIMIT)
     result = allocation.allocate(problem, seed=seed, explain=explain)
+    values = result.to_dict()
     output = {
         "round": problem.id,
         "input_hash": digest,
@@ -102,12 +103,46 @@ def solve_document(
         "gap": result.mip_gap,
         "solver": result.solver,
         "solver_version": result.solver_version,
-        "assignments": {key: list(held) for key, held in sorted(result.assignments.items())},
-        "shortfalls": result.to_dict()["shortfalls"],
+        "assignments": values["assignments"],
+        "shortfalls": values["shortfalls"],
     }
     if explain:
-        output["explanations"] = result.to_dict()["explanations"]
+        output["explanations"] = values["explanations"]
     return output
+
+
+def _places_text(assignments: dict[str, list[str]]) -> str:
+    """Return the assignments as `json.dumps(..., indent=2, sort_keys=True)` nests them at 1.
+
+    A large round has 50,000 of them: the standard encoder writes indented JSON in Python, one
+    generator step per bracket, while here each applicant is one f-string of C-escaped ids.
+    """
+    if not assignments:
+        return "{}"
+    quote = json.encoder.encode_basestring_ascii  # the escaping json.dumps does by default
+    between = ",\n      "
+    lines = [
+        f"{quote(key)}: [\n      {between.join(map(quote, held))}\n    ]"
+        if held
+        else f"{quote(key)}: []"
+        for key, held in sorted(assignments.items())
+    ]
+    return "{\n    " + ",\n    ".join(lines) + "\n  }"
+
+
+def output_text(output: dict[str, Any]) -> str:
+    """Return the command's output as `json.dumps(output, indent=2, sort_keys=True)` writes it.
+
+    Strict JSON: no NaN or Infinity can reach the output (ValueError if one would).
+    """
+    # "assignments" sorts before every other key, so it is the first one written.
+    rest = json.dumps(
+        {key: value for key, value in output.items() if key != "assignments"},
+        indent=2,
+        sort_keys=True,
+        allow_nan=False,
+    )
+    return f'{{\n  "assignments": {_places_text(output["assignments"])},{rest[1:]}'
 
 
 @click.command("allocate")
@@ -163,8 +198,7 @@ def _allocate(
     except (OverflowError, RecursionError, ValueError) as error:
         _fail([f"{round_file}: the round cannot be solved: {error}"])
     try:
-        # Strict JSON: no NaN or Infinity can reach the output.
-        text = json.dumps(output, indent=2, sort_keys=True, allow_nan=False)
+        text = output_text(output)
     except ValueError:
         _fail([f"{round_file}: the result holds a number too large for JSON; lower the weights"])
     click.echo(text)

@@ -8,7 +8,14 @@ import pytest
 
 from skillsreg.workshops.allocation import input_document
 from skillsreg.workshops.selection import services
-from skillsreg.workshops.selection.cli import INVALID, NO_ALLOCATION, NOT_PROVEN, OPTIMAL
+from skillsreg.workshops.selection.cli import (
+    INVALID,
+    NO_ALLOCATION,
+    NOT_PROVEN,
+    OPTIMAL,
+    output_text,
+    solve_document,
+)
 from tests.workshops.selection.conftest import NOW
 
 
@@ -209,3 +216,27 @@ def test_the_help_documents_every_exit_code(runner):
     output = runner.invoke(args=["workshops", "allocate", "--help"]).output
     for code in (OPTIMAL, INVALID, NO_ALLOCATION, NOT_PROVEN):
         assert f"  {code}  " in output
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_the_output_is_written_as_the_standard_indented_json(explain):
+    from tests.benchmarks.bench_allocation import synthetic_round
+
+    document = input_document(synthetic_round("A", 7))
+    # Ids that JSON escapes, and people with no place, two places and one.
+    document["applicants"][0]["id"] = 'a"\u00e9\u2603\n'
+    document["settings"]["max_places_per_person"] = 2
+    output = solve_document(document, seed=3, time_limit=None, explain=explain)
+    held = {len(places) for places in output["assignments"].values()}
+    assert held == {0, 1, 2}
+    expected = json.dumps(output, indent=2, sort_keys=True, allow_nan=False)
+    assert output_text(output) == expected
+    assert output_text({**output, "assignments": {}}) == json.dumps(
+        {**output, "assignments": {}}, indent=2, sort_keys=True
+    )
+
+
+def test_a_number_json_cannot_hold_is_refused_in_the_output():
+    output = {"assignments": {"p": ["A"]}, "objective": float("inf"), "status": "optimal"}
+    with pytest.raises(ValueError, match="JSON"):
+        output_text(output)
