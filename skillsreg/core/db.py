@@ -66,7 +66,10 @@ def utcnow() -> datetime:
 
 
 def configure_engine(engine: sa.Engine) -> None:
-    """Make SQLite behave like PostgreSQL where it matters: foreign keys and real transactions."""
+    """Replace PostgreSQL connections the server closed before they are used; make SQLite
+    behave like PostgreSQL where it matters: foreign keys and real transactions."""
+    if engine.dialect.driver == "psycopg":
+        sa.event.listen(engine, "checkout", _refuse_closed_connection)
     if engine.dialect.name != "sqlite":
         return
 
@@ -85,6 +88,26 @@ def configure_engine(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Have the pool replace a connection the server has closed (a restart, a terminated backend).
+
+    In place of a pre-ping, which cost a round trip on every request. A server closing a
+    connection sends its reason, then the end of the stream: libpq reads what is waiting without
+    blocking, the reason on a first call and the end on a second, which marks the connection
+    bad. The pool then opens a new one, or fails as a pre-ping would have.
+    """
+    from psycopg import OperationalError, pq  # only PostgreSQL's engine listens
+
+    pgconn = dbapi_connection.pgconn
+    try:
+        pgconn.consume_input()
+        pgconn.consume_input()
+    except OperationalError as error:
+        raise sa.exc.DisconnectionError(str(error)) from error
+    if pgconn.status != pq.ConnStatus.OK:
+        raise sa.exc.DisconnectionError("the database server closed the connection")
 
 
 def ensure_sqlite_folder(uri: str | None) -> None:
