@@ -182,34 +182,6 @@ def test_a_database_lost_after_the_page_was_made_does_not_turn_it_into_an_error(
         assert db.session.execute(sa.text("SELECT 1")).scalar() == 1
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)"
-)
-def test_connections_the_database_server_closed_are_replaced_before_they_are_used(app):
-    """As after a PostgreSQL restart, with no pre-ping: every pooled connection is closed by
-    the server, and the next ones checked out still answer."""
-    with app.app_context():
-        engine = _db.engine
-        held = [engine.connect() for _ in range(3)]
-        closed = {c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in held}
-        for connection in held:
-            connection.close()  # back to the pool, which keeps them open
-        other = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
-        with other.connect() as connection:
-            connection.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        other.dispose()
-        again = [engine.connect() for _ in range(3)]
-        answered = {c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in again}
-        for connection in again:
-            connection.close()
-    assert len(answered) == 3
-    assert not answered & closed
-
-
 def test_gov_uk_frontend_files_are_served_from_the_installed_package(client):
     for url, status in [
         ("/govuk-frontend/govuk-frontend.min.js", 200),
