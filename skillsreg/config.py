@@ -33,7 +33,9 @@ class Config:
     SERVICE_NAME = "Web professionals skills register"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    # No pre-ping (a round trip per request): core.db.configure_engine replaces the connections
+    # PostgreSQL closed when they are checked out of the pool, without asking the server.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")

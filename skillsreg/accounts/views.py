@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -57,10 +58,17 @@ login_manager.login_message = "Sign in to continue. Anything you had saved is st
 login_manager.login_message_category = "info"
 
 
+@functools.cache
+def _user_by_login_id() -> sa.Select[User]:
+    # Built once (on first use, when every model is mapped) and run with its parameter: on
+    # every request it would otherwise be built and its cache key worked out again.
+    return sa.select(User).where(User.login_id == sa.bindparam("login_id"))
+
+
 @login_manager.user_loader
 def load_user(login_id: str) -> User | None:
     try:
-        return db.session.scalar(db.select(User).where(User.login_id == login_id))
+        return db.session.scalar(_user_by_login_id(), {"login_id": login_id})
     except OperationalError:
         # The database is down: the 503 page says so, drawn as for someone signed out.
         db.session.rollback()

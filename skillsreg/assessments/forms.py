@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -68,7 +69,16 @@ def category_rating_form(
     skills: Iterable[tuple[str, Sequence[int]]], **kwargs: Any
 ) -> CategoryRatingForm:
     """A rating form with a level choice and an evidence box for each (code, levels) given."""
+    form_class = _rating_form_class(tuple((code, tuple(levels)) for code, levels in skills))
+    return form_class(**kwargs)
 
+
+@functools.lru_cache(maxsize=256)
+def _rating_form_class(
+    skills: tuple[tuple[str, tuple[int, ...]], ...],
+) -> type[CategoryRatingForm]:
+    # Made once per set of skills, as a declared form is: making the class, and WTForms
+    # ordering its fields on its first use, on every request was a tenth of the answer page.
     class Form(CategoryRatingForm):
         pass
 
@@ -99,7 +109,7 @@ def category_rating_form(
                 ],
             ),
         )
-    return Form(**kwargs)
+    return Form
 
 
 class OneOf:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,14 @@ def utcnow() -> datetime:
 
 
 def configure_engine(engine: sa.Engine) -> None:
-    """Make SQLite behave like PostgreSQL where it matters: foreign keys and real transactions."""
+    """On PostgreSQL replace connections the server closed before they are used, and keep
+    prepared statements across requests that only read; make SQLite behave like PostgreSQL
+    where it matters: foreign keys and real transactions."""
+    if engine.dialect.driver == "psycopg":
+        sa.event.listen(engine, "checkout", _refuse_closed_connection)
+        sa.event.listen(engine, "before_cursor_execute", _note_writes)
+        sa.event.listen(engine, "commit", _forget_writes)
+        sa.event.listen(engine, "rollback", _end_reads_with_commit)
     if engine.dialect.name != "sqlite":
         return
 
@@ -85,6 +93,61 @@ def configure_engine(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Have the pool replace a connection the server has closed (a restart, a terminated backend).
+
+    In place of a pre-ping, which cost a round trip on every request. A server closing a
+    connection sends its reason, then the end of the stream: libpq reads what is waiting without
+    blocking, the reason on a first call and the end on a second, which marks the connection
+    bad. The pool then opens a new one, or fails as a pre-ping would have.
+    """
+    from psycopg import OperationalError, pq  # only PostgreSQL's engine listens
+
+    pgconn = dbapi_connection.pgconn
+    try:
+        pgconn.consume_input()
+        pgconn.consume_input()
+    except OperationalError as error:
+        raise sa.exc.DisconnectionError(str(error)) from error
+    if pgconn.status != pq.ConnStatus.OK:
+        raise sa.exc.DisconnectionError("the database server closed the connection")
+
+
+WROTE = "skillsreg.wrote"  # in Connection.info: the transaction ran something other than SELECT
+
+
+def _note_writes(connection: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[WROTE] = True
+
+
+def _forget_writes(connection: sa.Connection) -> None:
+    connection.info.pop(WROTE, None)
+
+
+def _end_reads_with_commit(connection: sa.Connection) -> None:
+    """End a transaction that ran only SELECTs with COMMIT, which for it is the same as ROLLBACK.
+
+    psycopg forgets every prepared statement on a rollback (and has the server drop them), and
+    each request's session ends in one, so statements were never prepared: PostgreSQL parsed
+    and planned each query of each request again, half its CPU on the answer page. The
+    ROLLBACK that follows finds no transaction and sends nothing. A transaction that wrote, or
+    failed, is rolled back as before.
+    """
+    from psycopg import Error, pq  # only PostgreSQL's engine listens
+
+    if connection.info.pop(WROTE, False):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is None or dbapi_connection.info.transaction_status != (
+        pq.TransactionStatus.INTRANS
+    ):
+        return
+    # On trouble the rollback that follows meets it too, and reports it as it always did.
+    with contextlib.suppress(Error):
+        dbapi_connection.commit()
 
 
 def ensure_sqlite_folder(uri: str | None) -> None:
