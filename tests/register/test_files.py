@@ -127,18 +127,21 @@ def test_parts_are_laid_out_without_user_agent_styles_for_pseudo_elements_they_n
     assert page_texts(register_html()(string=LIST).write_pdf()) == ["FIRSTA. "]
 
 
-def test_laying_out_a_part_freezes_older_objects_only_while_it_runs():
+def test_laying_out_a_part_collects_once_leaving_older_objects_out():
+    html = '<!DOCTYPE html><html lang="en"><body><p>Hi</p></body></html>'
+    render_part(html)  # the styles are parsed once per process, before the part
     frozen: list[int] = []
     gc.callbacks.append(lambda phase, info: frozen.append(gc.get_freeze_count()))
     try:
-        content, pages = render_part('<!DOCTYPE html><html lang="en"><body><p>Hi</p></body></html>')
+        content, pages = render_part(html)
     finally:
         gc.callbacks.pop()
     assert content.startswith(b"%PDF")
     assert pages == 1
-    assert frozen  # the part's own objects were collected...
+    assert len(frozen) == 2  # the part's own objects were collected once, at its end...
     assert min(frozen) > 0  # ...with the objects made before it left out
     assert gc.get_freeze_count() == 0  # and afterwards everything is collected as usual
+    assert gc.isenabled()
 
 
 def test_the_running_header_is_the_apps_in_one_part_and_in_joined_registers(app, monkeypatch):
