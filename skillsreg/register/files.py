@@ -102,7 +102,7 @@ def pdf_blocks(
     table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None
 ) -> Iterator[bytes]:
     """The register as an A4 PDF (write_pdf), in blocks read back from a temporary file: a
-    register of 100,000 people makes a PDF of tens of megabytes."""
+    register of 100,000 people makes a PDF of over ten megabytes."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as out:
         write_pdf(table, out, on_part=on_part)
         out.seek(0)
