@@ -25,7 +25,8 @@ from skillsreg.register.rules import (
     pdf_column_widths,
 )
 
-# The left of a long PDF's running header (a one-part PDF's comes from pdf/register.css).
+# The left of the PDF's running header: a one-part PDF's margin box shows it (pdf/register.css),
+# a long PDF's pages are stamped with it (register/pdf.py).
 RUNNING_HEADER = "Register of web professionals"
 # A file is built into memory up to this size, and into a temporary file on disk beyond it.
 SPOOL_IN_MEMORY = 1024 * 1024
@@ -97,8 +98,21 @@ def json_blocks(table: RegisterTable) -> Iterator[bytes]:
     return in_blocks(json_chunks(table.header(), table.columns, table.rows))
 
 
-def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None) -> bytes:
-    """The register as an A4 PDF, with the profile's print conventions.
+def pdf_blocks(
+    table: RegisterTable, *, on_part: Callable[[int, int], None] | None = None
+) -> Iterator[bytes]:
+    """The register as an A4 PDF (write_pdf), in blocks read back from a temporary file: a
+    register of 100,000 people makes a PDF of over ten megabytes."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as out:
+        write_pdf(table, out, on_part=on_part)
+        out.seek(0)
+        yield from iter(lambda: out.read(SPOOL_IN_MEMORY), b"")
+
+
+def write_pdf(
+    table: RegisterTable, out: IO[bytes], *, on_part: Callable[[int, int], None] | None = None
+) -> None:
+    """Write the register to `out` as an A4 PDF, with the profile's print conventions.
 
     A long register is laid out in parts of REGISTER_PDF_PART_ROWS people, each part in its
     own process when REGISTER_PDF_PROCESSES allows, then joined and numbered "Page n of N"
@@ -110,32 +124,28 @@ def pdf_bytes(table: RegisterTable, *, on_part: Callable[[int, int], None] | Non
         _pdf_part_html(table, table.rows[index * size : (index + 1) * size], first=index * size)
         for index in range(count)
     )
-    meta = _document_meta(table)
-    return pdf.join_parts(
+    pdf.join_parts(
         parts,
         count=count,
         processes=pdf.processes_to_use(current_app.config.get("REGISTER_PDF_PROCESSES")),
-        metadata={"title": meta["title"], "author": meta["author"]},
         header=(RUNNING_HEADER, f"Published {table.date}"),
+        out=out,
         on_part=on_part,
     )
 
 
-def _pdf_part_html(
-    table: RegisterTable, rows: list[dict[str, str]], *, first: int
-) -> tuple[str, tuple[str, ...]]:
-    """The HTML of one part of the PDF (its first row is the register's `first`), and no
-    styles of its own."""
-    html = render_template(
+def _pdf_part_html(table: RegisterTable, rows: list[dict[str, str]], *, first: int) -> str:
+    """The HTML of one part of the PDF (its first row is the register's `first`)."""
+    return render_template(
         "pdf/register.html",
         table=dataclasses.replace(table, rows=rows),
         first_part=first == 0,
         first_row=first,
         total_rows=len(table.rows),
         widths=pdf_column_widths(table.columns),
+        running_header=RUNNING_HEADER,
         **_document_meta(table),
     )
-    return html, ()
 
 
 def _document_meta(table: RegisterTable) -> dict[str, str]:
@@ -176,7 +186,7 @@ def build_files(
             lambda: [json.dumps(metadata, indent=2, ensure_ascii=False).encode("utf-8")],
         ),
         ("json", "application/json", lambda: json_blocks(table)),
-        ("pdf", "application/pdf", lambda: [pdf_bytes(table, on_part=on_part)]),
+        ("pdf", "application/pdf", lambda: pdf_blocks(table, on_part=on_part)),
     ]
     built = []
     for n, (extension, media_type, blocks) in enumerate(builders, start=1):

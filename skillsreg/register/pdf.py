@@ -2,8 +2,9 @@
 
 WeasyPrint lays out one part of REGISTER_PDF_PART_ROWS people at a time, so a process's memory
 grows with the part, not the register; REGISTER_PDF_PROCESSES parts are laid out at once, each in
-its own process (a register of 100,000 people is over 4,000 pages). The parts are joined with
-pypdf. Only when every part is laid out is the number of pages known: the parts are laid out
+its own process (a register of 100,000 people is thousands of pages). The parts are joined a part
+at a time (JoinedPdf), so the joining process's memory does not grow with the register either.
+Only when every part is laid out is the number of pages known: the parts are laid out
 without a page number, then each page is stamped "Page n of N" in the same place and type as a
 one-part register's own footer (the stamps are laid out by WeasyPrint too, so the type is
 embedded the same way, and drawn on the part's pages as form XObjects).
@@ -31,7 +32,7 @@ from functools import cache
 from html import escape
 from itertools import accumulate
 from multiprocessing import get_context
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from skillsreg.config import ROOT
 
@@ -126,14 +127,20 @@ def _render(html: str, sheets: list[CSS]) -> tuple[bytes, int]:
 
 @contextmanager
 def _young_objects_only() -> Iterator[None]:
-    """Collect only the objects made inside: a part makes millions, and each of Python's full
-    collections meanwhile would walk every object of the process too (the app, the fonts),
-    which cost a quarter of a part's time. Objects older than the block are frozen for it and
-    collected as usual after it."""
+    """Collect only the objects made inside, and only when the block collects them itself: a
+    part makes millions, and each of Python's full collections meanwhile would walk every
+    object of the process too (the app, the fonts), which cost a quarter of a part's time;
+    the automatic collections of the part's own objects, most of them alive until its end,
+    cost another twentieth. Objects older than the block are frozen for it and collected as
+    usual after it."""
+    enabled = gc.isenabled()
     gc.freeze()
+    gc.disable()
     try:
         yield
     finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
 
 
@@ -218,17 +225,204 @@ def _form(page: Any) -> Any:
     return form.flate_encode()
 
 
-def join_pdfs(parts: Sequence[bytes], metadata: dict[str, str]) -> bytes:
-    """One PDF of the parts' pages in order (its outline too), with the document's metadata."""
-    from pypdf import PdfReader, PdfWriter
+class JoinedPdf:
+    """A PDF written to `out` a part at a time.
 
-    writer = PdfWriter()
-    for content in parts:
-        writer.append(PdfReader(io.BytesIO(content)))
-    writer.add_metadata({f"/{key.title()}": value for key, value in metadata.items()})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    Each part's pages, and the objects they use, are numbered on from the parts before and
+    written as the part comes, then forgotten: memory does not grow with the number of parts
+    (pypdf's writer holds every part's objects until it writes them all). The first part gives
+    the document its PDF version, information (title, author) and language; the parts'
+    outlines are joined in order.
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._size = 0
+        self._offsets: list[int | None] = [None]  # where each object starts; 1 is the page tree
+        self._pages: list[int] = []
+        self._outline: list[tuple[int, Any]] = []  # the top-level items, linked at the end
+        self._outline_count = 0
+        self._lang: Any = None
+        self._info: Any = None
+
+    def add(self, content: bytes) -> None:
+        """Write the pages of one part (a PDF) after those of the parts before."""
+        with _young_objects_only():
+            self._add(content)
+            gc.collect()  # pypdf's objects point back to their reader: free the part's now
+
+    def _add(self, content: bytes) -> None:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(content))
+        catalog: Any = reader.trailer["/Root"]
+        part = _Renumbered(self._reserve)
+        if self._info is None:
+            self._write_bytes(reader.pdf_header.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+            self._info = part.copy(reader.trailer["/Info"])
+            self._lang = catalog.get("/Lang")
+        # Pages and top-level outline items are written here, not as reached: their links to
+        # the part's page tree and outline become links to the document's.
+        pages = [
+            (part.number(page.indirect_reference, reached=False), page) for page in reader.pages
+        ]
+        items = [(part.number(ref, reached=False), ref.get_object()) for ref in _outline(catalog)]
+        for number, page in pages:
+            self._write(number, part.copy(_without(page, "/Parent"), Parent=_ref(1)))
+            self._pages.append(number)
+        for number, item in items:
+            self._outline.append((number, part.copy(_without(item, *OUTLINE_LINKS))))
+        if items:
+            self._outline_count += int(catalog["/Outlines"].get("/Count", len(items)))
+        for number, obj in part.reached():
+            self._write(number, obj)
+
+    def close(self) -> None:
+        """Write the page tree, the outline, the catalog and the cross-reference table."""
+        from pypdf.generic import ArrayObject, NumberObject
+
+        kids = ArrayObject(_ref(number) for number in self._pages)
+        self._write(1, _dictionary(Type=_name("/Pages"), Kids=kids, Count=NumberObject(len(kids))))
+        catalog = _dictionary(Type=_name("/Catalog"), Pages=_ref(1))
+        if self._lang is not None:
+            catalog[_name("/Lang")] = self._lang
+        if self._outline:
+            catalog[_name("/Outlines")] = _ref(self._write_outline())
+        root, info = self._reserve(), self._reserve()
+        self._write(root, catalog)
+        self._write(info, self._info)
+        self._write_xref(root, info)
+
+    def _write_outline(self) -> int:
+        outline = self._reserve()
+        numbers = [number for number, _ in self._outline]
+        for index, (number, item) in enumerate(self._outline):
+            item[_name("/Parent")] = _ref(outline)
+            if index > 0:
+                item[_name("/Prev")] = _ref(numbers[index - 1])
+            if index + 1 < len(numbers):
+                item[_name("/Next")] = _ref(numbers[index + 1])
+            self._write(number, item)
+        self._write(
+            outline,
+            _dictionary(
+                Count=_number(self._outline_count), First=_ref(numbers[0]), Last=_ref(numbers[-1])
+            ),
+        )
+        return outline
+
+    def _write_xref(self, root: int, info: int) -> None:
+        start = self._size
+        lines = [f"xref\n0 {len(self._offsets) + 1}\n", "0000000000 65535 f \n"]
+        for number, offset in enumerate(self._offsets, start=1):
+            if offset is None:
+                raise RuntimeError(f"object {number} was numbered but never written")
+            lines.append(f"{offset:010} 00000 n \n")
+        lines.append(f"trailer\n<< /Size {len(self._offsets) + 1} /Root {root} 0 R")
+        lines.append(f" /Info {info} 0 R >>\nstartxref\n{start}\n%%EOF\n")
+        self._write_bytes("".join(lines).encode())
+
+    def _reserve(self) -> int:
+        self._offsets.append(None)
+        return len(self._offsets)
+
+    def _write(self, number: int, obj: Any) -> None:
+        self._offsets[number - 1] = self._size
+        data = io.BytesIO()
+        data.write(f"{number} 0 obj\n".encode())
+        obj.write_to_stream(data)
+        data.write(b"\nendobj\n")
+        self._write_bytes(data.getvalue())
+
+    def _write_bytes(self, data: bytes) -> None:
+        self._out.write(data)
+        self._size += len(data)
+
+
+OUTLINE_LINKS = ("/Parent", "/Prev", "/Next")
+
+
+class _Renumbered:
+    """One part's objects, copied with the numbers they take in the joined document."""
+
+    def __init__(self, reserve: Callable[[], int]) -> None:
+        self._reserve = reserve
+        self._numbers: dict[int, int] = {}
+        self._waiting: deque[Any] = deque()
+
+    def number(self, ref: Any, *, reached: bool = True) -> int:
+        """The joined document's number for the part's object `ref`; an object `reached` from
+        one copied is copied in turn (reached())."""
+        if ref.idnum not in self._numbers:
+            self._numbers[ref.idnum] = self._reserve()
+            if reached:
+                self._waiting.append(ref)
+        return self._numbers[ref.idnum]
+
+    def copy(self, obj: Any, **entries: Any) -> Any:
+        """`obj` with the joined document's numbers in its references (and `entries` added)."""
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+        if isinstance(obj, IndirectObject):
+            return _ref(self.number(obj))
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self.copy(item) for item in obj)
+        if not isinstance(obj, DictionaryObject):
+            return obj  # numbers, names, strings: written as they are
+        copied: Any = StreamObject() if isinstance(obj, StreamObject) else DictionaryObject()
+        if isinstance(obj, StreamObject):
+            copied.set_data(obj._data)  # as it is, still compressed
+        for key, value in obj.items():
+            copied[key] = self.copy(value)
+        for key, value in entries.items():
+            copied[_name(f"/{key}")] = value
+        return copied
+
+    def reached(self) -> Iterator[tuple[int, Any]]:
+        """Each object reached from those copied so far, copied, with its number."""
+        while self._waiting:
+            ref = self._waiting.popleft()
+            yield self._numbers[ref.idnum], self.copy(ref.get_object())
+
+
+def _outline(catalog: Any) -> list[Any]:
+    """References to the top-level items of a PDF's outline."""
+    if "/Outlines" not in catalog or "/First" not in catalog["/Outlines"]:
+        return []
+    refs = [catalog["/Outlines"].raw_get("/First")]
+    while "/Next" in refs[-1].get_object():
+        refs.append(refs[-1].get_object().raw_get("/Next"))
+    return refs
+
+
+def _without(dictionary: Any, *keys: str) -> Any:
+    from pypdf.generic import DictionaryObject
+
+    return DictionaryObject((key, value) for key, value in dictionary.items() if key not in keys)
+
+
+def _dictionary(**entries: Any) -> Any:
+    from pypdf.generic import DictionaryObject
+
+    return DictionaryObject((_name(f"/{key}"), value) for key, value in entries.items())
+
+
+def _ref(number: int) -> Any:
+    from pypdf.generic import IndirectObject
+
+    return IndirectObject(number, 0, None)
+
+
+def _name(name: str) -> Any:
+    from pypdf.generic import NameObject
+
+    return NameObject(name)
+
+
+def _number(value: int) -> Any:
+    from pypdf.generic import NumberObject
+
+    return NumberObject(value)
 
 
 def processes_to_use(configured: int | None) -> int:
@@ -277,31 +471,30 @@ def _in_order(
 
 
 def join_parts(
-    parts: Iterable[tuple[str, Sequence[str]]],
+    parts: Iterable[str],
     *,
     count: int,
     processes: int,
-    metadata: dict[str, str],
     header: tuple[str, str],
+    out: IO[bytes],
     on_part: Callable[[int, int], None] | None = None,
-) -> bytes:
-    """Lay out `count` parts (HTML and extra styles each), stamp every page with the running
-    `header` and its number and join them.
+) -> None:
+    """Lay out `count` parts (the HTML of each), stamp every page with the running
+    `header` and its number and write them to `out`, joined.
 
-    A single part keeps WeasyPrint's own header and "Page n of N" footer and is returned as it
-    is. The
-    stamping and the joining are done in the pool's processes too: pypdf's pages take memory.
+    A single part keeps WeasyPrint's own header and "Page n of N" footer and is written as it
+    is. The parts are stamped in the pool's processes and joined here as they come, one at a
+    time.
     """
     if count == 1:
-        html, css = next(iter(parts))
-        content = render_part(html, css)[0]
+        out.write(render_part(next(iter(parts)))[0])
         if on_part is not None:
             on_part(1, 1)
-        return content
+        return
     ahead = 2 * processes
     with _pool(processes) as pool:
         laid_out: list[tuple[bytes, int]] = []
-        calls = ((html, (*css, NO_MARGIN_BOXES)) for html, css in parts)
+        calls = ((html, (NO_MARGIN_BOXES,)) for html in parts)
         for done, result in enumerate(_in_order(pool, render_part, calls, ahead=ahead), start=1):
             laid_out.append(result)
             if on_part is not None:
@@ -312,6 +505,7 @@ def join_parts(
             (content, first, total, header)
             for (content, _), first in zip(laid_out, firsts, strict=True)
         )
-        stamped = list(_in_order(pool, stamp_part, stamping, ahead=ahead))
-        del laid_out
-        return pool.submit(join_pdfs, stamped, metadata).result()  # type: ignore[no-any-return]
+        joined = JoinedPdf(out)
+        for stamped in _in_order(pool, stamp_part, stamping, ahead=ahead):
+            joined.add(stamped)
+        joined.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import gc
 import io
 import re
+import tracemalloc
 from datetime import UTC, datetime
+from typing import Any
 
 from pypdf import PdfReader
 
-from skillsreg.register.files import RegisterTable, pdf_bytes
-from skillsreg.register.pdf import register_html, render_part
+from skillsreg.register import files
+from skillsreg.register.files import RegisterTable, pdf_blocks
+from skillsreg.register.pdf import JoinedPdf, register_html, render_part
 from skillsreg.register.rules import ConsentField
 
 PUBLISHED = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -25,6 +28,10 @@ def table(people: int) -> RegisterTable:
         columns=[ConsentField.NAME, ConsentField.ORGANISATION],
         rows=[{"name": f"Person {n:03}", "organisation": "Hove Council"} for n in range(people)],
     )
+
+
+def pdf_bytes(register: RegisterTable, **options: Any) -> bytes:
+    return b"".join(pdf_blocks(register, **options))
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -120,15 +127,78 @@ def test_parts_are_laid_out_without_user_agent_styles_for_pseudo_elements_they_n
     assert page_texts(register_html()(string=LIST).write_pdf()) == ["FIRSTA. "]
 
 
-def test_laying_out_a_part_freezes_older_objects_only_while_it_runs():
+def test_laying_out_a_part_collects_once_leaving_older_objects_out():
+    html = '<!DOCTYPE html><html lang="en"><body><p>Hi</p></body></html>'
+    render_part(html)  # the styles are parsed once per process, before the part
     frozen: list[int] = []
     gc.callbacks.append(lambda phase, info: frozen.append(gc.get_freeze_count()))
     try:
-        content, pages = render_part('<!DOCTYPE html><html lang="en"><body><p>Hi</p></body></html>')
+        content, pages = render_part(html)
     finally:
         gc.callbacks.pop()
     assert content.startswith(b"%PDF")
     assert pages == 1
-    assert frozen  # the part's own objects were collected...
+    assert len(frozen) == 2  # the part's own objects were collected once, at its end...
     assert min(frozen) > 0  # ...with the objects made before it left out
     assert gc.get_freeze_count() == 0  # and afterwards everything is collected as usual
+    assert gc.isenabled()
+
+
+def test_the_running_header_is_the_apps_in_one_part_and_in_joined_registers(app, monkeypatch):
+    monkeypatch.setattr(files, "RUNNING_HEADER", "Register of Hove's web people")
+    with app.test_request_context():
+        one_part = pdf_bytes(table(40))
+        app.config["REGISTER_PDF_PART_ROWS"] = 30
+        joined = pdf_bytes(table(70))
+    for pdf in (one_part, joined):
+        texts = page_texts(pdf)
+        assert "Register of Hove's web people" not in texts[0]  # no header on the first page
+        assert all("Register of Hove's web people" in text for text in texts[1:])
+
+
+def small_pdf(heading: str, people: int) -> bytes:
+    rows = "".join(f"<p>{heading} person {n}</p>" for n in range(people))
+    html = f'<!DOCTYPE html><html lang="cy"><head><title>{heading}</title></head><body>'
+    return render_part(f"{html}<h1>{heading}</h1>{rows}</body></html>")[0]
+
+
+def test_parts_are_written_out_as_they_are_joined_with_their_outlines_in_order():
+    first, second = small_pdf("First", 80), small_pdf("Second", 3)
+    out = io.BytesIO()
+    joined = JoinedPdf(out)
+    joined.add(first)
+    written = out.tell()
+    assert written > len(first) // 2  # the first part's pages are out before the second comes
+    joined.add(second)
+    assert out.tell() > written
+    joined.close()
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    texts = page_texts(out.getvalue())
+    assert texts == page_texts(first) + page_texts(second)
+    assert [item.title for item in reader.outline] == ["First", "Second"]
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == [
+        0,
+        len(page_texts(first)),
+    ]
+    assert reader.metadata is not None
+    assert reader.metadata.title == "First"  # the document's information is the first part's
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+
+
+def test_joining_more_parts_takes_no_more_memory(tmp_path):
+    part = small_pdf("Part", 80)
+
+    def peak_joining(parts: int) -> int:
+        with (tmp_path / f"{parts}.pdf").open("wb") as out:
+            tracemalloc.start()
+            try:
+                joined = JoinedPdf(out)
+                for _ in range(parts):
+                    joined.add(part)
+                joined.close()
+                return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+    few, many = peak_joining(4), peak_joining(20)
+    assert many < 2 * few  # pypdf's writer, holding every part, took five times as much
