@@ -138,7 +138,8 @@ def _end_reads_with_commit(connection: sa.Connection) -> None:
     """
     from psycopg import Error, pq  # only PostgreSQL's engine listens
 
-    if connection.info.pop(WROTE, False):
+    # A connection lost mid-transaction has nothing to end (and reading it here would raise).
+    if connection.invalidated or connection.info.pop(WROTE, False):
         return
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is None or dbapi_connection.info.transaction_status != (

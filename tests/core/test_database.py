@@ -68,3 +68,20 @@ def test_a_transaction_that_wrote_or_failed_is_still_rolled_back(app):
             connection.exec_driver_sql("SELECT 1 / 0")
         connection.rollback()
         assert connection.exec_driver_sql("SELECT 2").scalar() == 2
+
+
+def test_a_transaction_whose_connection_the_server_closed_rolls_back_without_a_new_error(app):
+    """As when PostgreSQL restarts in the middle of a request: the statement fails as the
+    database being away, and the rollback that follows must not fail in its own way (it
+    raised PendingRollbackError from reading the dead connection, a 500 page, not a 503)."""
+    with app.app_context(), _db.engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        other = sa.create_engine(_db.engine.url, poolclass=sa.pool.NullPool)
+        with other.connect() as killer:
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)}, 10000)")
+        other.dispose()
+        with pytest.raises(sa.exc.OperationalError):
+            connection.exec_driver_sql("UPDATE users SET name = name WHERE false")
+        assert connection.invalidated
+        connection.rollback()
+        assert connection.exec_driver_sql("SELECT 3").scalar() == 3
