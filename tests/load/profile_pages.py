@@ -103,13 +103,52 @@ def _pages(client: Any) -> dict[str, Callable[[], Any]]:
             session.pop("_flashes", None)  # as the next page shown would: they pile up otherwise
         return saved
 
+    interest = _interest_pages(client, ok)
     return {
         "answer-get": lambda: ok(client.get(answer)),
         "answer-post": save,
         "overview-get": lambda: ok(client.get(f"/assessments/{assessment}")),
         "start-get": lambda: ok(client.get(start)),
         "sign-in-get": lambda: ok(client.get("/sign-in")),
+        **interest,
     }
+
+
+def _interest_pages(client: Any, ok: Callable[..., Any]) -> dict[str, Callable[[], Any]]:
+    """The interest journey as `make load` takes it, its draft left unsent so each page repeats."""
+    answers = {"experience": "I run the web team", "manages_web_team": "yes", "years_managing": "3"}
+
+    def fill(url: str, fields: Callable[[str], dict[str, str]]) -> Callable[[], Any]:
+        """The form's POST, filled from its page once (the CSRF token lasts the session)."""
+        html, token = _form(client, url)
+        data = {"csrf_token": token, **fields(html)}
+        return lambda: ok(client.post(url, data=data), 302)
+
+    # Each form is filled from its page once the previous step is saved, as a member's is.
+    choose = fill("/workshops/interest", _first_workshop)
+    choose()
+    rank = fill("/workshops/interest/rank", _ranked_first)
+    rank()
+    about = fill("/workshops/interest/about-you", lambda _html: answers)
+    about()
+    return {
+        "interest-get": lambda: ok(client.get("/workshops/interest")),
+        "interest-post": choose,
+        "rank-get": lambda: ok(client.get("/workshops/interest/rank")),
+        "rank-post": rank,
+        "about-you-get": lambda: ok(client.get("/workshops/interest/about-you")),
+        "about-you-post": about,
+        "check-get": lambda: ok(client.get("/workshops/interest/check")),
+    }
+
+
+def _first_workshop(html: str) -> dict[str, str]:
+    return {"workshop_ids": re.findall(r'name="workshop_ids"[^>]*value="([^"]+)"', html)[0]}
+
+
+def _ranked_first(html: str) -> dict[str, str]:
+    ranks = dict.fromkeys(re.findall(r'name="(rank_\d+)"', html), "1")
+    return {**ranks, **dict.fromkeys(re.findall(r'name="(available_\d+)"', html), "yes")}
 
 
 def _cpu_ms(action: Callable[[], Any]) -> list[float]:
