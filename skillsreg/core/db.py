@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -92,7 +95,33 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _will_write() else "BEGIN")
+
+
+# A transaction that reads and then writes must hold SQLite's write lock from its start: with a
+# write-ahead log, a transaction that began reading cannot start writing once someone else has
+# committed since, and SQLite refuses at once ("database is locked") instead of waiting its
+# busy_timeout. So a form sent to the site, and the queue's own bookkeeping, begin with
+# BEGIN IMMEDIATE and wait their turn; pages and jobs' long reads begin plainly and never block
+# a writer. PostgreSQL needs none of this.
+_WRITING: ContextVar[bool] = ContextVar("skillsreg_writing", default=False)
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun in this block will write: on SQLite they take the write lock first."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
+def _will_write() -> bool:
+    if _WRITING.get():
+        return True
+    return has_request_context() and request.method not in READ_ONLY_METHODS
 
 
 def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

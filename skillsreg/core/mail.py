@@ -15,7 +15,7 @@ from flask import current_app, render_template
 from huey.exceptions import RetryTask
 from sqlalchemy.orm import Mapped, mapped_column
 
-from skillsreg.core.db import enum_column, utcnow
+from skillsreg.core.db import enum_column, utcnow, writing
 from skillsreg.core.jobs.queue import (
     enqueue_after_commit,
     huey,
@@ -183,8 +183,13 @@ def deliver_message(message_id: int, *, now: datetime) -> bool:
 
 @huey.task(name="deliver_mail")
 def deliver_mail(message_id: int) -> None:
-    """The queue task that delivers one email, retried with back-off."""
-    with worker_context():
+    """The queue task that delivers one email, retried with back-off.
+
+    Its transaction writes (the attempt, then "sent"), so on SQLite it holds the write lock
+    from its start: otherwise a commit elsewhere while the email was being sent would leave
+    the message sent but recorded as pending.
+    """
+    with worker_context(), writing():
         deliver_message(message_id, now=utcnow())
 
 

@@ -23,6 +23,7 @@ from skillsreg.core.jobs.queue import (
     work_until_empty,
 )
 from skillsreg.core.mail import MailStatus, OutboxMessage, deliver_mail, queue_mail
+from skillsreg.extensions import db
 from skillsreg.register.models import RegisterSnapshot
 from tests.pages import check_page
 
@@ -43,6 +44,15 @@ def run_flaky(job: Job) -> None:
 @job_kind("test.refused", title="Do something refused")
 def run_refused(job: Job) -> None:
     raise DomainError("The thing to do was withdrawn before the job started")
+
+
+@job_kind("test.unsaved", title="Save something the database refuses the first time")
+def run_unsaved(job: Job) -> None:
+    """Its first attempt's work is refused only when the job's success is committed."""
+    calls.append(f"attempt {job.attempts}")
+    if job.attempts == 1:
+        db.session.add(Job(kind=None))  # NOT NULL: refused at the flush that commit makes
+    job.message = "Saved"
 
 
 @pytest.fixture(autouse=True)
@@ -128,6 +138,25 @@ def test_a_job_that_fails_once_succeeds_on_its_retry(db, organiser, run_jobs):
     db.session.refresh(job)
     assert calls == ["attempt 1", "attempt 2"]
     assert (job.state, job.attempts, job.error) == (JobState.SUCCEEDED, 2, None)
+
+
+def test_a_job_whose_work_cannot_be_committed_is_retried_not_left_running(db, organiser, run_jobs):
+    job = services.start_job("test.unsaved", actor=organiser, now=utcnow())
+    db.session.commit()
+    run_jobs()
+    db.session.refresh(job)
+    assert (job.state, job.attempts) == (JobState.QUEUED, 1)
+    assert "IntegrityError" in job.error
+    assert scheduled_delays() == [10]
+    run_jobs(include_retries=True)
+    db.session.refresh(job)
+    assert calls == ["attempt 1", "attempt 2"]
+    assert (job.state, job.attempts, job.message, job.error) == (
+        JobState.SUCCEEDED,
+        2,
+        "Saved",
+        None,
+    )
 
 
 def test_a_refusal_fails_at_once_in_plain_english(db, organiser, run_jobs):

@@ -19,7 +19,7 @@ from huey.exceptions import RetryTask
 from huey.storage import BaseStorage, MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event, orm
 
-from skillsreg.core.db import utcnow
+from skillsreg.core.db import utcnow, writing
 from skillsreg.core.errors import DomainError
 from skillsreg.core.jobs.models import Job, JobState
 from skillsreg.extensions import db
@@ -162,6 +162,38 @@ def execute_job(job_id: int) -> None:
     now = utcnow()
     # Claim the job in one statement, so a duplicate delivery never runs it twice at once: only
     # a queued job, or one whose worker died (untouched for STALLED_AFTER), is taken.
+    with writing():
+        claimed = _claim(job_id, now)
+    if claimed != 1:
+        return  # done already, or another worker has it: nothing to redo
+    job = db.session.get(Job, job_id)
+    if job is None:
+        return
+    kind = KINDS.get(job.kind)
+    try:
+        if kind is None:
+            raise DomainError(f"This service no longer knows how to run a {job.kind!r} job")
+        kind.run(job)
+        # The job's own changes are committed with its success, so a failure to commit them
+        # (the database away, or SQLite's writer busy) is a failed attempt like any other.
+        job.state = JobState.SUCCEEDED
+        job.done = max(job.done, job.total)
+        job.finished_at = job.updated_at = utcnow()
+        job.error = None
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        with writing():
+            _finish(job_id, JobState.FAILED, error=error.message)
+    except Exception as error:
+        db.session.rollback()
+        log.exception("job %s (%s) failed on attempt", job_id, getattr(kind, "name", "?"))
+        with writing():
+            _failed_attempt(job_id, error)
+
+
+def _claim(job_id: int, now: datetime) -> int:
+    """Mark the job running if it is free to run; the number of jobs claimed (0 or 1)."""
     claimed = db.session.execute(
         sa.update(Job)
         .where(
@@ -180,29 +212,7 @@ def execute_job(job_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return  # done already, or another worker has it: nothing to redo
-    job = db.session.get(Job, job_id)
-    if job is None:
-        return
-    kind = KINDS.get(job.kind)
-    try:
-        if kind is None:
-            raise DomainError(f"This service no longer knows how to run a {job.kind!r} job")
-        kind.run(job)
-    except DomainError as error:
-        db.session.rollback()
-        _finish(job_id, JobState.FAILED, error=error.message)
-    except Exception as error:
-        db.session.rollback()
-        log.exception("job %s (%s) failed on attempt", job_id, getattr(kind, "name", "?"))
-        _failed_attempt(job_id, error)
-    else:
-        job.state = JobState.SUCCEEDED
-        job.done = max(job.done, job.total)
-        job.finished_at = job.updated_at = utcnow()
-        job.error = None
-        db.session.commit()
+    return int(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 def _finish(job_id: int, state: JobState, *, error: str | None) -> None:
@@ -257,7 +267,7 @@ def report_progress(job: Job, *, done: int, total: int, message: str = "") -> No
 @huey.periodic_task(lambda when: when.minute % 5 == 0, name="requeue_stalled_jobs")
 def requeue_stalled_jobs() -> None:
     """Every five minutes, send again jobs whose worker died (safe: every job is idempotent)."""
-    with worker_context():
+    with worker_context(), writing():
         requeue_stalled(now=utcnow())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from skillsreg.core.db import utcnow
+from skillsreg.core.db import utcnow, writing
 from skillsreg.core.jobs.queue import huey, worker_context
 from skillsreg.extensions import db
 
@@ -14,6 +14,6 @@ def send_reminders_daily() -> None:
     """Each morning, send the reminders due (the first run of a period sends them)."""
     from skillsreg.development.reminders.services import send_reminders
 
-    with worker_context():
+    with worker_context(), writing():
         send_reminders(now=utcnow())
         db.session.commit()
