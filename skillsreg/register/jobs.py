@@ -7,6 +7,7 @@ from skillsreg.core.db import utcnow
 from skillsreg.core.errors import DomainError
 from skillsreg.core.jobs.models import Job
 from skillsreg.core.jobs.queue import TemporaryError, job_kind, report_progress
+from skillsreg.core.templating import pluralise
 from skillsreg.extensions import db
 from skillsreg.register import queries, services
 from skillsreg.register.models import RegisterSnapshot
@@ -22,7 +23,10 @@ def _progress(job: Job) -> services.Progress:
 
 def _published(job: Job, snapshot: RegisterSnapshot) -> None:
     job.subject_type, job.subject_id = "register", str(snapshot.number)
-    job.message = f"Register {snapshot.number} is published: {snapshot.people_count} people"
+    count = snapshot.people_count
+    job.message = (
+        f"Register {snapshot.number} is published: {count} {pluralise(count, 'person', 'people')}"
+    )
 
 
 def _organiser(job: Job) -> User:

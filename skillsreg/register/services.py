@@ -283,7 +283,8 @@ def _build(
     table, listed = build_table(spec, number=number, now=now)
     if not listed:
         raise RegisterError("Nobody in this population has agreed to appear in the register")
-    report(1, PUBLISH_STEPS, f"Building the files for {len(listed)} people")
+    people = f"{len(listed)} {pluralise(len(listed), 'person', 'people')}"
+    report(1, PUBLISH_STEPS, f"Building the files for {people}")
     pdf_step = 1 + FORMATS.index("pdf")  # the PDF is the long step: say how far it has got
     files = build_files(
         table,

@@ -124,6 +124,19 @@ def test_an_organiser_previews_exactly_what_is_published(
     assert str(page.select_one("table.app-register")) == preview_table
 
 
+@pytest.mark.parametrize(("listed", "said"), [(1, "1 person"), (2, "2 people")])
+def test_the_job_page_counts_the_people_published(
+    client, login_as, consenting, organiser, listed, said
+):
+    for n in range(listed):
+        consenting("name", name=f"Person {n}")
+    login_as(organiser)
+    response = client.post("/register/publish", data={"population": "framework"})
+    finished_job_link(client, response)
+    panel = check_page(client.get(response.headers["Location"])).select_one(".govuk-panel__body")
+    assert panel.get_text(strip=True) == f"Register 1 is published: {said}"
+
+
 def test_a_preview_without_a_population_is_an_error(client, login_as, organiser):
     login_as(organiser)
     page = check_page(client.get("/register/preview?population=workshops"), status=400, errors=True)
