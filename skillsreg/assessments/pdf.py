@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -16,11 +15,11 @@ from flask import render_template, url_for
 from skillsreg.assessments import queries, services
 from skillsreg.assessments.models import Assessment
 from skillsreg.config import ROOT
+from skillsreg.core.fonts import font_config
 from skillsreg.extensions import db
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
     from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
 
 # Raise when the print templates change, so cached PDFs are rendered again.
 TEMPLATE_REVISION = "4"
@@ -128,18 +127,6 @@ def stylesheet() -> CSS:
     from weasyprint import CSS
 
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=STYLESHEET.as_uri())
-
-
-_fonts = threading.local()
-
-
-def font_config() -> FontConfiguration:
-    """A font configuration per thread, so Pango's font caches last from one render to the next."""
-    if not hasattr(_fonts, "config"):
-        from weasyprint.text.fonts import FontConfiguration
-
-        _fonts.config = FontConfiguration()
-    return _fonts.config
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:

@@ -23,7 +23,6 @@ import gc
 import io
 import os
 import re
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,10 +34,10 @@ from multiprocessing import get_context
 from typing import IO, TYPE_CHECKING, Any
 
 from skillsreg.config import ROOT
+from skillsreg.core.fonts import font_config
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only renders load it
     from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
 
 STYLESHEET = ROOT / "templates" / "pdf" / "register.css"
 STAMP_STYLESHEET = ROOT / "templates" / "pdf" / "register-page-number.css"
@@ -56,8 +55,6 @@ UNUSED_PSEUDO_ELEMENTS = re.compile(
     re.MULTILINE,
 )
 STAMP_NAME = "/RegisterPageNumber"
-
-_fonts = threading.local()
 
 
 @cache
@@ -93,15 +90,6 @@ def user_agent_stylesheet(counter_style: Any) -> CSS:
     if removed != 6:  # another WeasyPrint: look at its stylesheet again
         raise RuntimeError(f"{removed} of WeasyPrint's 6 pseudo-element rules found")
     return CSS(string=text, counter_style=counter_style)
-
-
-def font_config() -> FontConfiguration:
-    """A font configuration per thread, so Pango's font caches last from one part to the next."""
-    if not hasattr(_fonts, "config"):
-        from weasyprint.text.fonts import FontConfiguration
-
-        _fonts.config = FontConfiguration()
-    return _fonts.config
 
 
 def render_part(html: str, extra_css: Sequence[str] = ()) -> tuple[bytes, int]:

@@ -9,8 +9,9 @@ from typing import Any
 from flask import render_template
 
 from skillsreg.accounts.models import User
-from skillsreg.assessments.pdf import collector_paused, font_config, long_date, stylesheet
+from skillsreg.assessments.pdf import collector_paused, long_date, stylesheet
 from skillsreg.config import ROOT
+from skillsreg.core.fonts import font_config
 from skillsreg.core.spreadsheets import spreadsheet_csv
 from skillsreg.development.cpd.queries import CpdRecord
 from skillsreg.development.cpd.rules import format_hours, hours_phrase
