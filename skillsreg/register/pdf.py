@@ -167,7 +167,9 @@ def stamp_part(content: bytes, first: int, total: int, header: tuple[str, str]) 
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, NameObject
 
-    part = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    laid_out = PdfReader(io.BytesIO(content))
+    part = PdfWriter(clone_from=laid_out)
+    part.pdf_header = laid_out.pdf_header  # WeasyPrint's version, not pypdf's default of 1.3
     stamps = PdfReader(io.BytesIO(render_stamps(first, len(part.pages), total, header)))
     # The page's content may leave its coordinates changed: draw the stamp in the page's own.
     before = part._add_object(_stream(b"q\n"))
