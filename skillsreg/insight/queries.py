@@ -327,18 +327,20 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
         else_=3,
     )
     measure = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level * 4 + status)
-    rated = sa.select(numbered.c.by_role, numbered.c.by_place, measure.label("m"))
+    columns: list[Any] = [numbered.c.by_role, numbered.c.by_place]
     if sqlite:
         # The skill as its id (the version's (version, code) index holds it), so each grouping
         # sorts one integer; its category and the person for the category gaps. The skills
         # counted are the version's, as in `category_gaps` and the releases.
-        rated = rated.add_columns(
+        columns += [
             Skill.id.label("skill"),
+            measure.label("m"),
             numbered.c.assessment_id,
             Skill.category_code.label("category"),
-        )
+        ]
     else:
-        rated = rated.add_columns(Rating.skill_code)
+        columns += [Rating.skill_code, measure.label("m")]
+    rated = sa.select(*columns)
     rated = rated.select_from(numbered).join(
         Rating, Rating.assessment_id == numbered.c.assessment_id
     )
