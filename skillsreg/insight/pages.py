@@ -73,10 +73,13 @@ def fingerprint(version_id: int) -> list[Any]:
     return [*assessments, *users, [list(row) for row in places]]
 
 
-def counted_picture(version_id: int) -> queries.Picture:
+def counted_picture(version_id: int, state: list[Any] | None = None) -> queries.Picture:
     """The counted picture (true counts, for protecting before anything is shown), cached per
-    state of the counted data: the overview and every skill page share one count."""
-    key = content_key("insight-picture", version_id, fingerprint(version_id))
+    state of the counted data (its `fingerprint`, worked out unless given): the overview and
+    every skill page share one count."""
+    if state is None:
+        state = fingerprint(version_id)
+    key = content_key("insight-picture", version_id, state)
     return cached(key, lambda: _count(version_id))
 
 
@@ -97,15 +100,19 @@ class Overview:
 
 def overview(version: FrameworkVersion, k: int) -> Overview:
     """The organiser's overview of a version's picture, every count protected."""
-    key = content_key("insight-overview", version.id, k, fingerprint(version.id))
-    return cached(key, lambda: _overview(version, k))
+    state = fingerprint(version.id)
+    key = content_key("insight-overview", version.id, k, state)
+    return cached(key, lambda: _overview(version, k, state))
 
 
-def _overview(version: FrameworkVersion, k: int) -> Overview:
+def _overview(version: FrameworkVersion, k: int, state: list[Any]) -> Overview:
     shape = queries.version_shape(version)
-    picture = counted_picture(version.id)
-    queries.prepare_counting()
-    categories = category_summaries(queries.category_gaps(version.id), shape, k)
+    picture = counted_picture(version.id, state)
+    gaps = picture.categories
+    if gaps is None:
+        queries.prepare_counting()
+        gaps = queries.category_gaps(version.id)
+    categories = category_summaries(gaps, shape, k)
     skills = skill_summaries(picture, shape, k)
     category_chart = share_chart(
         "chart-categories",
@@ -149,8 +156,11 @@ def skill_view(version: FrameworkVersion, code: str, cut: str, k: int) -> SkillV
     skill = shape.skill(code)
     if skill is None:
         return None
-    key = content_key("insight-skill", version.id, code, k, fingerprint(version.id))
-    tables = cached(key, lambda: protected_tables(counted_picture(version.id), shape, code, k))
+    state = fingerprint(version.id)
+    key = content_key("insight-skill", version.id, code, k, state)
+    tables = cached(
+        key, lambda: protected_tables(counted_picture(version.id, state), shape, code, k)
+    )
     levels, gaps = tables["levels"][cut], tables["gaps"][cut]
     level_rows = [
         (label, cell.count) for (_, label), cell in zip(levels.columns, levels.totals, strict=True)

@@ -148,6 +148,9 @@ class Picture:
     levels: dict[str, dict[tuple[str, str, int], int]] = field(default_factory=dict)
     gaps: dict[str, dict[tuple[str, str, str], int]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    # (category, status) -> people, as `category_gaps` counts them: on SQLite counted in the
+    # same pass (None: not counted, as on PostgreSQL, where two passes are faster).
+    categories: dict[tuple[str, str], int] | None = None
 
     # The counts regrouped per skill, built on first use: {(measure, cut): {skill: counts}}.
     _per_skill: dict[tuple[str, str], dict[str, dict]] = field(
@@ -177,16 +180,20 @@ def skills_picture(version_id: int) -> Picture:
 
     Three statements: the people counted, the groups of each cut, and the counts. For the
     counts each person's role level and groups are looked up once and numbered; their ratings
-    are then read once through the covering (assessment, skill, level) index and counted in
-    two GROUP BY passes on one integer key each (a single hashed GROUPING SETS pass on
-    PostgreSQL), by role level and by sector and region; every cut is rolled up in the
-    database from those two.
+    are then read once through the covering (assessment, skill, level) index and counted by
+    role level and by sector and region, and every cut is rolled up in the database from those
+    two: on PostgreSQL in one hashed GROUPING SETS pass; on SQLite in two GROUP BY passes on
+    one integer key each (skill id, group and measure), and a third gives each person's
+    lowest gap status per category, so the category gaps (`Picture.categories`, as
+    `category_gaps` counts them) come from the same ratings.
     """
     counted = _counted(version_id).cte("counted")
     people = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
     picture = Picture(version_id=version_id, people=people)
     for cut in CUTS:
         picture.levels[cut], picture.gaps[cut], picture.groups[cut] = {}, {}, []
+    if db.session.get_bind().dialect.name != "postgresql":
+        picture.categories = {}
     for cut, group in db.session.execute(_groups_statement(counted)):
         picture.groups[cut].append(_text(group))
     for groups in picture.groups.values():
@@ -194,7 +201,9 @@ def skills_picture(version_id: int) -> Picture:
     for cut, group, skill, level, status, n in db.session.execute(
         _counts_statement(version_id, counted)
     ):
-        if status is None:
+        if picture.categories is not None and cut == _CATEGORIES:
+            picture.categories[(group, status)] = n
+        elif status is None:
             picture.levels[cut][(_text(group), skill, int(level))] = n
         else:
             picture.gaps[cut][(_text(group), skill, status)] = n
@@ -212,9 +221,11 @@ _CUT_COLUMNS: dict[str, tuple[str | None, str]] = {
 _GROUPING_COLUMNS = {"by_role": ("role_code", "role_level_code"), "by_place": ("sector", "region")}
 
 # A rating's measure is one number: level x 4 + gap status, with 0 for not applicable; a
-# grouping's key is its group's number x _GROUP + the measure.
+# grouping's key is one integer: (skill id x _GROUPS + its group's number) x _GROUP + measure.
 _STATUSES = ("below", "meets", "above")  # numbered 1 to 3; 0: not compared
 _GROUP = 4096
+_GROUPS = 1 << 20  # more groups than any cut has people
+_CATEGORIES = "categories"  # the counts statement's rows of people per category and status
 
 
 def _cut_column(source: sa.CTE | sa.Subquery, cut: str) -> sa.ColumnElement[str]:
@@ -302,7 +313,11 @@ def _numbered_people(version_id: int, counted: sa.CTE) -> sa.CTE:
 
 def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
     """(cut, group, skill, level, status, people) for every cut: level counts have no status,
-    gap counts no level. Not applicable counts as level 0 and is never compared."""
+    gap counts no level. Not applicable counts as level 0 and is never compared.
+
+    On SQLite the rows of the category gaps (cut `_CATEGORIES`: category, status, people) come
+    too, counted from the same ratings."""
+    sqlite = db.session.get_bind().dialect.name != "postgresql"
     numbered = _numbered_people(version_id, counted)
     expected = ProfileEntry.level
     status = sa.case(
@@ -312,13 +327,31 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
         else_=3,
     )
     measure = sa.case((Rating.is_not_applicable, NOT_APPLICABLE), else_=Rating.level * 4 + status)
-    rated = (
-        sa.select(numbered.c.by_role, numbered.c.by_place, Rating.skill_code, measure.label("m"))
-        .select_from(numbered)
-        .join(Rating, Rating.assessment_id == numbered.c.assessment_id)
+    columns: list[Any] = [numbered.c.by_role, numbered.c.by_place]
+    if sqlite:
+        # The skill as its id (the version's (version, code) index holds it), so each grouping
+        # sorts one integer; its category and the person for the category gaps. The skills
+        # counted are the version's, as in `category_gaps` and the releases.
+        columns += [
+            Skill.id.label("skill"),
+            measure.label("m"),
+            numbered.c.assessment_id,
+            Skill.category_code.label("category"),
+        ]
+    else:
+        columns += [Rating.skill_code, measure.label("m")]
+    rated = sa.select(*columns)
+    rated = rated.select_from(numbered).join(
+        Rating, Rating.assessment_id == numbered.c.assessment_id
+    )
+    if sqlite:
+        rated = rated.join(
+            Skill, sa.and_(Skill.version_id == version_id, Skill.code == Rating.skill_code)
+        )
+    rated_cte = (
         # The expectation of each rated skill comes through the profile's (role level, skill)
         # index, the person's role level having been looked up once.
-        .outerjoin(
+        rated.outerjoin(
             ProfileEntry,
             sa.and_(
                 ProfileEntry.role_level_id == numbered.c.role_level_id,
@@ -328,27 +361,34 @@ def _counts_statement(version_id: int, counted: sa.CTE) -> sa.CompoundSelect:
         .where(sa.or_(Rating.level.is_not(None), Rating.is_not_applicable))
         .cte("rated")
     )
-    parts = []
-    for grouping, counts in _groupings(rated).items():
+    parts: list[sa.Select] = []
+    groupings = _sqlite_groupings(rated_cte) if sqlite else _groupings(rated_cte)
+    for grouping, counts in groupings.items():
+        if grouping == _CATEGORIES:
+            parts.append(_category_select(counts))
+            continue
         names = _GROUPING_COLUMNS[grouping]
         groups = (
             sa.select(numbered.c[grouping].label("number"), *(numbered.c[n] for n in names))
             .distinct()
             .cte(f"{grouping}_groups")
         )
-        decoded = (
-            sa.select(
-                *(groups.c[n] for n in names),
-                counts.c.skill_code,
-                (counts.c.key % _GROUP // 4).label("lvl"),
-                (counts.c.key % 4).label("status"),
-                counts.c.n,
-            )
-            .join(groups, groups.c.number == counts.c.key // _GROUP)
-            .cte(f"{grouping}_decoded")
-        )
+        decoded = sa.select(
+            *(groups.c[n] for n in names),
+            (Skill.code if sqlite else counts.c.skill_code).label("skill_code"),
+            (counts.c.key % _GROUP // 4).label("lvl"),
+            (counts.c.key % 4).label("status"),
+            counts.c.n,
+        ).select_from(counts)
+        if sqlite:
+            decoded = decoded.join(
+                groups, groups.c.number == counts.c.key // _GROUP % _GROUPS
+            ).join(Skill, Skill.id == counts.c.key // (_GROUP * _GROUPS))
+        else:
+            decoded = decoded.join(groups, groups.c.number == counts.c.key // _GROUP)
+        decoded_cte = decoded.cte(f"{grouping}_decoded")
         for cut in (cut for cut in CUTS if _CUT_COLUMNS[cut][1] == grouping):
-            parts += _cut_selects(decoded, cut)
+            parts += _cut_selects(decoded_cte, cut)
     return sa.union_all(*parts)
 
 
@@ -382,22 +422,51 @@ def _cut_selects(decoded: sa.CTE, cut: str) -> list[sa.Select]:
     ]
 
 
-def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
-    """The ratings counted per skill and key (group number x _GROUP + measure), once by role
-    and role level (`by_role`) and once by sector and region (`by_place`).
+def _category_select(per_person: sa.CTE) -> sa.Select:
+    """People per category and gap status, from each person's lowest gap status (1: below,
+    2: meets, 3: above) among the ratings of the category that could be compared: below if
+    any is below, above if all are, otherwise meets (what `category_gaps` counts)."""
+    status = sa.case(
+        (per_person.c.lowest == 1, "below"), (per_person.c.lowest == 3, "above"), else_="meets"
+    )
+    return sa.select(
+        sa.literal(_CATEGORIES, sa.String).label("cut"),
+        per_person.c.category.label("grp"),
+        sa.cast(sa.null(), sa.String).label("skill_code"),
+        sa.cast(sa.null(), sa.Integer).label("lvl"),
+        status.label("status"),
+        sa.cast(sa.func.count(), sa.Integer).label("n"),
+    ).group_by(per_person.c.category, status)
 
-    PostgreSQL counts both in one pass over the ratings (GROUPING SETS, hashed); SQLite, which
-    has no grouping sets, in one pass each over the ratings it has set aside, sorting on two
-    short columns.
-    """
+
+def _sqlite_groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
+    """SQLite, which has no grouping sets: the ratings counted per key, one integer (skill
+    id, group number and measure), in one sorting pass each over the ratings it has set
+    aside, by role and role level (`by_role`) and by sector and region (`by_place`); and, in
+    a third pass over the ratings that could be compared, each person's lowest gap status
+    per category (`_CATEGORIES`)."""
+    result = {}
+    for name in _GROUPING_COLUMNS:
+        key = (sa.cast(rated.c.skill, sa.BigInteger) * _GROUPS + rated.c[name]) * _GROUP
+        key = key + rated.c.m
+        result[name] = (
+            sa.select(key.label("key"), sa.func.count().label("n")).group_by(key).cte(name)
+        )
+    status = rated.c.m % 4
+    result[_CATEGORIES] = (
+        sa.select(rated.c.category, sa.func.min(status).label("lowest"))
+        .where(status > 0)
+        .group_by(rated.c.assessment_id, rated.c.category)
+        .cte("per_person")
+    )
+    return result
+
+
+def _groupings(rated: sa.CTE) -> dict[str, sa.CTE]:
+    """PostgreSQL: the ratings counted per skill and key (group number x _GROUP + measure),
+    by role and role level (`by_role`) and by sector and region (`by_place`), in one hashed
+    GROUPING SETS pass over the ratings."""
     keys = {name: rated.c[name] * _GROUP + rated.c.m for name in _GROUPING_COLUMNS}
-    if db.session.get_bind().dialect.name != "postgresql":
-        return {
-            name: sa.select(rated.c.skill_code, key.label("key"), sa.func.count().label("n"))
-            .group_by(rated.c.skill_code, key)
-            .cte(name)
-            for name, key in keys.items()
-        }
     both = (
         sa.select(
             rated.c.skill_code,
@@ -487,7 +556,10 @@ def version_shape(version: FrameworkVersion) -> VersionShape:
 
 def category_gaps(version_id: int) -> dict[tuple[str, str], int]:
     """(category, status) -> people: below if any expected skill of the category is rated
-    below its expected level, above if every one is above, otherwise meets."""
+    below its expected level, above if every one is above, otherwise meets.
+
+    The overview takes these from `skills_picture` (`Picture.categories`), counted in the same
+    pass over the ratings; this query counts them on their own, as they were first written."""
     counted = counted_assessments(version_id)
     expectations = _expectations(version_id, counted)
     per_person = (

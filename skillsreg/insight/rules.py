@@ -144,9 +144,11 @@ class _HiddenGraph:
     tree: dict[int, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, hidden: Iterable[Key]) -> _HiddenGraph:
+    def of(cls, hidden: Iterable[Key], bridges: set[Key] | None = None) -> _HiddenGraph:
+        """The graph of the hidden counts; `bridges`, when known, are its bridges (what
+        `derivable_cells` gives for them), so they are not worked out again."""
         graph = cls(edges={key: _edge(key) for key in hidden})
-        graph.bridges = _bridges(graph.edges)
+        graph.bridges = _bridges(graph.edges) if bridges is None else bridges
         graph._build_forest()
         return graph
 
@@ -320,7 +322,9 @@ def _complement(table: Table, hidden: set[Key], exposed: set[Key]) -> tuple[Key,
         # equations, so break the chain where it touches a visible count.
         touched = {node for key in hidden for node in _edge(key)}
         candidates = {key for node in touched for key in members[node] if key not in hidden}
-    graph = _HiddenGraph.of(hidden)
+    # `exposed` are the bridges of the hidden counts: `derivable_cells` of them at first, then
+    # what `exposed_with` said would be left once the last count was hidden.
+    graph = _HiddenGraph.of(hidden, bridges=exposed)
     fewest: tuple[Key, set[Key]] | None = None
     for key in sorted(candidates, key=table.order.__getitem__):
         left = graph.exposed_with(key, exposed)
