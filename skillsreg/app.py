@@ -12,7 +12,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import Map
 
-from skillsreg.config import ROOT, load_config
+from skillsreg.config import ROOT, ConfigError, load_config
 from skillsreg.core.lazy import LazyCommand
 from skillsreg.core.templating import Environment
 
@@ -64,6 +64,12 @@ class App(Flask):
         return super().make_shell_context()
 
 
+COMMAND_LINE_SETTINGS = (
+    "Settings come from environment variables (the README's Configuration); SKILLSREG_ENV is "
+    "production unless set: on your own machine, SKILLSREG_ENV=development needs none."
+)
+
+
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     """Build the application for an environment, with optional setting overrides.
 
@@ -77,9 +83,19 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         static_folder="static",
         instance_path=str(ROOT / "instance"),
     )
-    app.config.from_object(load_config(config_name))
+    on_command_line = click.get_current_context(silent=True) is not None
+    try:
+        config = load_config(config_name)
+    except ConfigError as error:
+        if not on_command_line:
+            raise
+        # Flask prints this as one line ("Error: ...") where it would print a traceback.
+        from flask.cli import NoAppException
+
+        raise NoAppException(f"{error} {COMMAND_LINE_SETTINGS}") from error
+    app.config.from_object(config)
     app.config.update(overrides)
-    if click.get_current_context(silent=True) is None:
+    if not on_command_line:
         finish_setup(app)
     else:
         app.defer_setup(finish_setup)

@@ -78,3 +78,28 @@ def test_the_migration_commands_load_when_asked_for():
     output, loaded = run_flask("db", "--help")
     assert "upgrade" in output
     assert "alembic" in loaded
+
+
+FLASK = (sys.executable, "-m", "flask")
+
+
+def test_a_command_without_production_settings_says_so_in_one_line_not_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SKILLSREG_ENV")}
+    env.pop("TEST_DATABASE_URL", None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'unused.db'}"
+    done = subprocess.run(
+        [*FLASK, "--app", "skillsreg.app", "workshops", "allocate", "a.json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert (
+        "Error: SECRET_KEY is not set: production refuses to start without it. Settings come "
+        "from environment variables (the README's Configuration); SKILLSREG_ENV is production "
+        "unless set: on your own machine, SKILLSREG_ENV=development needs none."
+    ) in done.stderr.splitlines()
