@@ -253,10 +253,11 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from skillsreg.core.templating import FILTERS, template_context
+    from skillsreg.core.templating import FILTERS, keep_form_widgets, template_context
 
     app.context_processor(template_context)
     app.jinja_env.filters.update(FILTERS)
+    keep_form_widgets()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,9 +3,15 @@ layout macros kept per process for the same parameters."""
 
 from __future__ import annotations
 
+from flask import template_rendered
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextArea
 from jinja2 import DictLoader
 from markupsafe import Markup
+from wtforms import SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired
 
+from skillsreg.core import templating
 from skillsreg.core.templating import Environment, TemplateGlobals, kept_macro
 
 TEMPLATES = {
@@ -77,3 +83,57 @@ def test_each_person_sees_their_own_name_in_the_kept_navigation(client, login_as
 
         assert f"({name})" in page
         assert page.count("Your account") == 1
+
+
+class ChoiceForm(FlaskForm):
+    colours = SelectMultipleField(
+        "Colours",
+        choices=[("red", "Red"), ("blue", "Blue")],
+        widget=GovCheckboxesInput(),
+        validators=[DataRequired("Select a colour")],
+    )
+    note = TextAreaField("Note", widget=GovTextArea())
+
+
+def _rendered(app, action):
+    """What `action` returns, and the templates Flask rendered meanwhile."""
+    seen = []
+
+    def record(_sender, template, **_extra):
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        return action(), seen
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def test_a_choice_field_is_rendered_once_for_the_same_choices_ticks_and_error(app):
+    templating._kept.clear()  # as in a new process
+    with app.test_request_context():
+        ticked = ChoiceForm(meta={"csrf": False}, data={"colours": ["blue"]})
+        first, seen = _rendered(app, ticked.colours)
+        again, seen_again = _rendered(
+            app, ChoiceForm(meta={"csrf": False}, data={"colours": ["blue"]}).colours
+        )
+        other, _ = _rendered(app, ChoiceForm(meta={"csrf": False}, data={"colours": []}).colours)
+        wrong = ChoiceForm(meta={"csrf": False}, data={"colours": []})
+        wrong.validate()
+        refused, _ = _rendered(app, wrong.colours)
+    assert seen == ["govuk_frontend_wtf/checkboxes.html"]
+    assert seen_again == []  # kept
+    assert again is first
+    assert 'value="blue" checked' in first
+    assert "checked" not in other
+    assert "Select a colour" in refused
+    assert "Select a colour" not in other
+
+
+def test_text_a_person_typed_is_never_kept(app):
+    with app.test_request_context():
+        for _ in range(2):
+            form = ChoiceForm(meta={"csrf": False}, data={"note": "my private note"})
+            html, seen = _rendered(app, form.note)
+            assert seen == ["govuk_frontend_wtf/textarea.html"]
+            assert "my private note" in html
